@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set everything up first.
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint format worker benchmark
+
+setup:
+	@scripts/bootstrap
+	$(PY) manage.py migrate --noinput
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test:
+	@scripts/bootstrap --browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	@scripts/bootstrap
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	@scripts/bootstrap
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+worker:
+	@scripts/bootstrap
+	.venv/bin/celery -A config worker -Q grading,celery --loglevel=INFO
+
+benchmark:
+	@scripts/bootstrap
+	$(PY) benchmarks/grading.py

@@ -1,0 +1,35 @@
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, BaseUserCreationForm, UserChangeForm
+
+from accounts.models import User
+
+
+class SignUpForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "display_name"]
+        help_texts = {"display_name": "Your name as it should appear on certificates."}
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this e-mail address already exists.")
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+
+
+class AdminUserAddForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "display_name", "role"]
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
