@@ -8,6 +8,8 @@ PORT ?= 8000
 setup:
 	@scripts/bootstrap
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py import_bank exams/bank
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)

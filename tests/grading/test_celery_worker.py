@@ -14,17 +14,21 @@ ROOT = Path(__file__).resolve().parents[2]
 SYMBOLS = {"A": {"shape": ["n", "n"]}, "x": {"shape": ["n", 1]}}
 
 
+WORKER_COMMAND = [
+    sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", "grading,celery", "--pool", "solo",
+    "--without-gossip", "--without-mingle", "--loglevel", "INFO",
+]  # fmt: skip
+
+
 @pytest.fixture
-def worker(redis_url):
+def worker(redis_url, tmp_path):
     env = {**os.environ, "CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url}
+    log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "grading,celery", "--pool", "solo",
-         "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}@%h", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [*WORKER_COMMAND, "--hostname", f"test-{os.getpid()}@%h"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
     previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
-    app.pool.force_close_all()
     yield process
     app.conf.update(previous)
     process.terminate()
@@ -32,6 +36,7 @@ def worker(redis_url):
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
 
 
 @pytest.mark.worker

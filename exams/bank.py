@@ -1,0 +1,286 @@
+"""The question bank's YAML format: one file per domain, read and written here.
+
+A file looks like this (every key of a question is listed in ENTRY_KEYS; see exams/bank/README.md):
+
+    domain: 3
+    questions:
+      - slug: gradient-of-quadratic-form
+        type: expression
+        title: Gradient of a quadratic form
+        difficulty: 2
+        status: published
+        tags: [quadratic-form, gradient]
+        stem: |
+          Gradients have the shape of the variable. Let $A$ be $n\\times n$ and $x \\in \\mathbb{R}^n$ …
+        symbols: {A: {shape: [n, n]}, x: {shape: [n, 1]}}
+        answer: (A + A^T) x
+        function: x^T A x
+        wrt: x
+        hints: [Expand the sum, …]
+        solution: |
+          …
+
+Importing validates every question first and imports nothing when any is invalid; an unchanged question is
+left alone, a changed one gets a new version.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from exams.models import Domain, Hint, Option, Question
+from exams.question_types import OPTION_IDS, validate_content
+
+ENTRY_KEYS = [
+    "slug", "type", "title", "difficulty", "status", "tags", "stem", "options", "symbols", "answer",
+    "function", "wrt", "tolerance", "parameters", "hints", "solution",
+]  # fmt: skip
+REQUIRED_KEYS = {"slug", "type", "title", "difficulty", "stem", "solution"}
+OPTION_KEYS = {"text", "correct", "feedback"}
+
+
+@dataclass(frozen=True)
+class BankError:
+    file: str
+    slug: str
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.file}: {self.slug or '-'}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+    unchanged: int
+
+
+class BankInvalid(Exception):
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} problem(s) in the question bank")
+        self.errors = errors
+
+
+def bank_files(path):
+    path = Path(path)
+    if path.is_dir():
+        return sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+    if path.is_file():
+        return [path]
+    raise FileNotFoundError(f"{path} is neither a YAML file nor a folder")
+
+
+def read_bank(path):
+    """Parse and validate every file under path: [(domain number, entry, content)], or raise BankInvalid."""
+    errors, questions, seen = [], [], {}
+    domains = set(Domain.objects.values_list("number", flat=True))
+    for file in bank_files(path):
+        name = str(file)
+        try:
+            document = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            errors.append(BankError(name, "", "file", f"not valid YAML: {error}"))
+            continue
+        if not isinstance(document, dict) or set(document) != {"domain", "questions"}:
+            errors.append(
+                BankError(name, "", "file", "a bank file has exactly the keys 'domain' and 'questions'")
+            )
+            continue
+        if document["domain"] not in domains:
+            errors.append(BankError(name, "", "domain", f"no domain number {document['domain']!r}"))
+            continue
+        for index, entry in enumerate(document["questions"] or []):
+            slug = entry.get("slug", "") if isinstance(entry, dict) else ""
+            entry_errors = _entry_problems(entry, index)
+            if slug in seen:
+                entry_errors.append(("slug", f"the slug is used twice (also in {seen[slug]})"))
+            seen.setdefault(slug, name)
+            if not entry_errors:
+                content = entry_to_content(entry, document["domain"])
+                entry_errors = [
+                    (field, message)
+                    for field, messages in validate_content(content).items()
+                    for message in messages
+                ]
+            errors.extend(BankError(name, str(slug), field, message) for field, message in entry_errors)
+            if not entry_errors:
+                questions.append((document["domain"], entry, content))
+    if errors:
+        raise BankInvalid(errors)
+    return questions
+
+
+def _entry_problems(entry, index):
+    if not isinstance(entry, dict):
+        return [("entry", f"question #{index + 1} is not a mapping")]
+    problems = [(key, "unknown key") for key in entry if key not in ENTRY_KEYS]
+    problems += [(key, "this key is required") for key in sorted(REQUIRED_KEYS - set(entry))]
+    if entry.get("type") not in Question.Type.values:
+        problems.append(("type", f"must be one of {', '.join(Question.Type.values)}"))
+    if entry.get("status", "published") not in Question.Status.values:
+        problems.append(("status", f"must be one of {', '.join(Question.Status.values)}"))
+    if not isinstance(entry.get("slug"), str) or not entry["slug"].replace("-", "").isalnum():
+        problems.append(("slug", "use lowercase letters, digits and hyphens"))
+    for option in entry.get("options") or []:
+        if not isinstance(option, dict) or not set(option) <= OPTION_KEYS:
+            problems.append(("options", f"an option has the keys {sorted(OPTION_KEYS)}"))
+    tolerance = entry.get("tolerance") or {}
+    if not isinstance(tolerance, dict) or not set(tolerance) <= {"abs", "rel"}:
+        problems.append(("tolerance", "write the tolerance as {abs: 1e-6, rel: 0}"))
+    for key in ("hints", "tags"):
+        if not isinstance(entry.get(key, []), list):
+            problems.append((key, "must be a list"))
+    for key in ("symbols", "parameters"):
+        if not isinstance(entry.get(key, {}), dict):
+            problems.append((key, "must be a mapping"))
+    return problems
+
+
+def entry_to_content(entry, domain_number):
+    """A YAML entry as question content (the shape Question.content() returns)."""
+    tolerance = entry.get("tolerance") or {}
+    return {
+        "slug": entry["slug"],
+        "domain": domain_number,
+        "type": entry["type"],
+        "title": entry["title"],
+        "stem": entry["stem"],
+        "difficulty": entry["difficulty"],
+        "tags": list(entry.get("tags", [])),
+        "hints": list(entry.get("hints", [])),
+        "solution": entry["solution"],
+        "options": [
+            {
+                "id": OPTION_IDS[index],
+                "text": option["text"],
+                "correct": bool(option.get("correct", False)),
+                "feedback": option.get("feedback", ""),
+            }
+            for index, option in enumerate(entry.get("options") or [])
+        ],
+        "answer": str(entry.get("answer", "")),
+        "symbols": entry.get("symbols") or {},
+        "function": entry.get("function", ""),
+        "wrt": entry.get("wrt", ""),
+        "abs_tolerance": _float_or_none(tolerance.get("abs")),
+        "rel_tolerance": _float_or_none(tolerance.get("rel")),
+        "parameters": entry.get("parameters") or {},
+    }
+
+
+def _float_or_none(value):
+    return None if value is None else float(value)
+
+
+@transaction.atomic
+def import_bank(path, author=None):
+    created = updated = unchanged = 0
+    domains = {domain.number: domain for domain in Domain.objects.all()}
+    for domain_number, entry, content in read_bank(path):
+        status = entry.get("status", Question.Status.PUBLISHED)
+        question = Question.objects.filter(slug=content["slug"]).first()
+        if question is not None and question.content() == content and question.status == status:
+            unchanged += 1
+            continue
+        if question is None:
+            question = Question(slug=content["slug"], author=author)
+            created += 1
+        else:
+            updated += 1
+        _apply(question, content, domains[domain_number], status)
+        question.record_version(author)
+    return ImportReport(created=created, updated=updated, unchanged=unchanged)
+
+
+def _apply(question, content, domain, status):
+    question.domain = domain
+    question.status = status
+    for name in ("type", "title", "stem", "difficulty", "tags", "solution", "answer", "symbols", "function"):
+        setattr(question, name, content[name])
+    for name in ("wrt", "abs_tolerance", "rel_tolerance", "parameters"):
+        setattr(question, name, content[name])
+    question.save()
+    question.options.all().delete()
+    Option.objects.bulk_create(
+        Option(
+            question=question, position=index, text=option["text"], is_correct=option["correct"],
+            feedback=option["feedback"],
+        )
+        for index, option in enumerate(content["options"])
+    )  # fmt: skip
+    question.hints.all().delete()
+    Hint.objects.bulk_create(
+        Hint(question=question, position=index, text=text) for index, text in enumerate(content["hints"])
+    )
+
+
+def question_to_entry(question):
+    """A question as a YAML entry; only the keys its type uses, in ENTRY_KEYS order."""
+    content = question.content()
+    entry = {
+        "slug": question.slug,
+        "type": question.type,
+        "title": question.title,
+        "difficulty": question.difficulty,
+        "status": question.status,
+        "tags": content["tags"],
+        "stem": question.stem,
+        "options": [
+            {
+                "text": option["text"],
+                "correct": option["correct"],
+                **({"feedback": option["feedback"]} if option["feedback"] else {}),
+            }
+            for option in content["options"]
+        ],
+        "symbols": question.symbols,
+        "answer": question.answer,
+        "function": question.function,
+        "wrt": question.wrt,
+        "tolerance": {
+            key: value
+            for key, value in (("abs", question.abs_tolerance), ("rel", question.rel_tolerance))
+            if value is not None
+        },
+        "parameters": question.parameters,
+        "hints": content["hints"],
+        "solution": question.solution,
+    }
+    return {key: value for key, value in entry.items() if value not in ("", [], {}, None)}
+
+
+class _BankDumper(yaml.SafeDumper):
+    """Block style for multi-line text, so exported files read like the hand-written ones."""
+
+
+def _represent_text(dumper, text):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_BankDumper.add_representer(str, _represent_text)
+
+
+def export_bank(directory):
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for domain in Domain.objects.all():
+        questions = domain.questions.prefetch_related("options", "hints").order_by("slug")
+        if not questions:
+            continue
+        document = {
+            "domain": domain.number,
+            "questions": [question_to_entry(question) for question in questions],
+        }
+        file = directory / f"{domain.number:02d}-{domain.slug}.yaml"
+        file.write_text(
+            yaml.dump(document, Dumper=_BankDumper, sort_keys=False, allow_unicode=True, width=110),
+            encoding="utf-8",
+        )
+        written.append(file)
+    return written

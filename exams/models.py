@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from exams.question_types import OPTION_IDS, make_variant, validate_content
+
+
+class Domain(models.Model):
+    """One of the course's eight domains; created by a data migration, never edited by hand."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED)
+
+
+class Question(models.Model):
+    """The authors' working copy of a question. Learners only ever see frozen QuestionVersions."""
+
+    class Type(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        NUMERIC = "numeric", "Numeric"
+        EXPRESSION = "expression", "Matrix expression"
+        MATRIX = "matrix", "Numeric matrix"
+        SHAPE = "shape", "Shape"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    class Difficulty(models.IntegerChoices):
+        EASY = 1, "Easy"
+        MEDIUM = 2, "Medium"
+        HARD = 3, "Hard"
+
+    slug = models.SlugField(max_length=100, unique=True, help_text="Stable identifier; never changes.")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="questions")
+    type = models.CharField(max_length=20, choices=Type)
+    title = models.CharField(max_length=200)
+    stem = models.TextField(
+        help_text="Markdown with $…$ and $$…$$ math; {{name}} inserts a variant parameter."
+    )
+    difficulty = models.PositiveSmallIntegerField(choices=Difficulty, default=Difficulty.MEDIUM)
+    solution = models.TextField(help_text="Worked solution, Markdown with math.")
+    tags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The key, by type. Key texts may contain {{name}} placeholders filled from the parameters.
+    answer = models.TextField(
+        blank=True,
+        help_text="Numeric: a number. Expression: the reference expression. Matrix: [[1, 2], [3, 4]]. "
+        "Shape: m×n. Unused for choice questions.",
+    )
+    symbols = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Expression questions: {"A": {"shape": ["n", "n"], "assume": ["symmetric"]}, ...}',
+    )
+    function = models.TextField(blank=True, help_text="Expression questions: the function differentiated.")
+    wrt = models.CharField(max_length=40, blank=True, help_text="Expression questions: the variable.")
+    abs_tolerance = models.FloatField(null=True, blank=True, help_text="Numeric and matrix questions.")
+    rel_tolerance = models.FloatField(null=True, blank=True, help_text="Numeric and matrix questions.")
+    parameters = models.JSONField(
+        default=dict, blank=True, help_text='Variant parameters, e.g. {"a": {"int": [2, 9]}}.'
+    )
+
+    current_version = models.ForeignKey(
+        "QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain__number", "slug"]
+
+    def __str__(self):
+        return self.slug
+
+    def content(self):
+        """Everything a learner's attempt depends on, as plain data: what a version freezes."""
+        return {
+            "slug": self.slug,
+            "domain": self.domain.number,
+            "type": self.type,
+            "title": self.title,
+            "stem": self.stem,
+            "difficulty": self.difficulty,
+            "tags": list(self.tags),
+            "hints": [hint.text for hint in self.hints.all()],
+            "solution": self.solution,
+            "options": [
+                {
+                    "id": OPTION_IDS[index],
+                    "text": option.text,
+                    "correct": option.is_correct,
+                    "feedback": option.feedback,
+                }
+                for index, option in enumerate(self.options.all())
+            ],
+            "answer": self.answer,
+            "symbols": self.symbols,
+            "function": self.function,
+            "wrt": self.wrt,
+            "abs_tolerance": self.abs_tolerance,
+            "rel_tolerance": self.rel_tolerance,
+            "parameters": self.parameters,
+        }
+
+    def validate_content(self):
+        """Raise ValidationError, keyed by field, unless the question is fit to be shown to learners."""
+        errors = validate_content(self.content())
+        if errors:
+            raise ValidationError(errors)
+
+    @transaction.atomic
+    def record_version(self, user=None):
+        """Freeze the current content as a new version, unless it equals the latest one.
+
+        Attempts point at versions, so editing a question never changes a past result.
+        """
+        content = self.content()
+        latest = self.versions.order_by("-number").first()
+        if latest is not None and latest.content == content:
+            return latest
+        version = self.versions.create(
+            number=(latest.number + 1) if latest else 1, content=content, created_by=user
+        )
+        Question.objects.filter(pk=self.pk).update(current_version=version)
+        self.current_version = version
+        return version
+
+    def publish(self):
+        self.validate_content()
+        self.status = self.Status.PUBLISHED
+        self.save(update_fields=["status", "updated_at"])
+
+    def retire(self):
+        self.status = self.Status.RETIRED
+        self.save(update_fields=["status", "updated_at"])
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    is_correct = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True, help_text="Shown after grading when this option was chosen.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Hint(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="hints")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class QuestionVersion(models.Model):
+    """An immutable snapshot of a question's content, the thing attempts show and grade against."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="unique_version_number")]
+
+    def __str__(self):
+        return f"{self.question.slug} v{self.number}"
+
+    def variant(self, seed):
+        return make_variant(self.content, seed)

@@ -1,0 +1,197 @@
+"""The check pipeline: screen → parse → shape → numeric → symbolic → diagnose.
+
+Everything that depends only on the question (declaration, parsed and shape-checked reference, test points,
+reference values) is built once by ``load_question`` and cached, so grading a new answer costs one parse,
+one shape check and a few stacked numpy evaluations. Results for an answer already seen are cached too:
+a class types the same answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import symbolic
+from .diagnose import explain, first_disagreement
+from .dims import Shape, format_shape
+from .errors import AnswerError, ConfigError
+from .limits import screen
+from .numeric import Program, compile_program
+from .parser import parse
+from .results import Result
+from .sampling import Sample, generator, samples
+from .shapes import Inference, Typed
+from .symbols import Declaration, declare
+
+logger = logging.getLogger(__name__)
+
+CORRECT_MESSAGE = "your answer is correct"
+_UNREADABLE = "your answer could not be checked; please write it differently"
+_MIN_DEFINED_FRACTION = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """A question ready for grading: everything that does not depend on the answer."""
+
+    declaration: Declaration
+    expected_text: str
+    expected: Typed
+    shape: Shape
+    samples: tuple[Sample, ...]
+    defined: tuple[np.ndarray, ...]  # per sample: the draws where the reference is finite
+    references: tuple[np.ndarray, ...]  # per sample: reference values on those draws
+    transposes: tuple[np.ndarray, ...] | None  # None when the reference is symmetric or not square
+
+    @property
+    def shape_text(self) -> str:
+        return format_shape(self.shape)
+
+    def values_of(self, program: Program) -> list[np.ndarray]:
+        """The program's values on the same draws as ``references``."""
+        values = []
+        for sample, defined, reference in zip(self.samples, self.defined, self.references, strict=True):
+            program.check_size(sample.sizes)
+            full = program(sample)
+            values.append(np.broadcast_to(full, (sample.draws, *reference.shape[1:]))[defined])
+        return values
+
+    def invalid(self, message: str) -> Result:
+        return Result("invalid", None, (), message, None, self.shape_text)
+
+
+def load_question(symbols: object, expected: object) -> Question:
+    declaration = declare(symbols)
+    if not isinstance(expected, str):
+        raise ConfigError("the expected answer must be text")
+    return _load_question(declaration, expected)
+
+
+def author_expression(declaration: Declaration, text: object, role: str) -> Typed:
+    """Parse and shape-check an author's expression; any problem is a ConfigError naming its ``role``."""
+    if not isinstance(text, str):
+        raise ConfigError(f"the {role} must be text")
+    try:
+        problem = screen(text)
+        if problem:
+            raise AnswerError(problem)
+        inference = Inference(declaration, text)
+        return inference.resolve(inference.infer_root(parse(declaration, text)))
+    except AnswerError as error:
+        raise ConfigError(f"the {role} {text!r} is not valid: {error.message}") from None
+
+
+@lru_cache(maxsize=512)
+def _load_question(declaration: Declaration, expected: str) -> Question:
+    typed = author_expression(declaration, expected, "expected answer")
+    program = compile_program(typed)
+    points = samples(declaration, generator(declaration.key, expected))
+    try:
+        for sample in points:
+            program.check_size(sample.sizes)
+    except AnswerError as error:
+        raise ConfigError(f"the expected answer {expected!r} is not valid: {error.message}") from None
+    full_values = [np.broadcast_to(program(sample), _stacked(sample, typed.shape)) for sample in points]
+    defined = tuple(np.isfinite(values).all(axis=(-2, -1)) for values in full_values)
+    if sum(int(mask.sum()) for mask in defined) < _MIN_DEFINED_FRACTION * sum(s.draws for s in points):
+        raise ConfigError(
+            f"the expected answer {expected!r} is undefined (not finite) at most sampled values; declare "
+            "assumptions such as positive, spd or invertible"
+        )
+    references = tuple(values[mask] for values, mask in zip(full_values, defined, strict=True))
+    return Question(
+        declaration=declaration,
+        expected_text=expected,
+        expected=typed,
+        shape=typed.shape,
+        samples=points,
+        defined=defined,
+        references=references,
+        transposes=_transposes(typed.shape, references),
+    )
+
+
+def _stacked(sample: Sample, shape: Shape) -> tuple[int, int, int]:
+    return (sample.draws, shape[0].evaluate(sample.sizes), shape[1].evaluate(sample.sizes))
+
+
+def _transposes(shape: Shape, references: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...] | None:
+    if shape[0] != shape[1]:
+        return None
+    transposes = tuple(np.swapaxes(values, -1, -2) for values in references)
+    if all(np.allclose(values, swapped) for values, swapped in zip(references, transposes, strict=True)):
+        return None
+    return transposes
+
+
+def check(symbols: object, expected: object, answer: object) -> Result:
+    """Grade ``answer`` against ``expected``. Raises ConfigError only for a broken question."""
+    question = load_question(symbols, expected)
+    problem = screen(answer)
+    if problem:
+        return question.invalid(problem)
+    return _grade(question, answer)
+
+
+@lru_cache(maxsize=8192)
+def _grade(question: Question, answer: str) -> Result:
+    try:
+        return _decide(question, answer)
+    except AnswerError as error:
+        return question.invalid(error.message)
+    except RecursionError:
+        return question.invalid("the expression is nested too deeply to check")
+    except Exception:
+        # A grader must never take a whole batch down: log the bug, tell the learner to rephrase.
+        logger.exception("unexpected failure checking %r against %r", answer, question.expected_text)
+        return question.invalid(_UNREADABLE)
+
+
+def _decide(question: Question, answer: str) -> Result:
+    inference = Inference(question.declaration, answer)
+    typed = inference.infer_root(parse(question.declaration, answer))
+    if not inference.fit(typed, question.shape):
+        return _shape_mismatch(question, format_shape(inference.shape_of(typed)))
+    resolved = inference.resolve(typed)
+    answer_shape = format_shape(resolved.shape)
+    values = question.values_of(compile_program(resolved))
+    miss = first_disagreement(values, question.references)
+    if miss is None:
+        method = (
+            "symbolic" if symbolic.proves(question.declaration, question.expected, resolved) else "numeric"
+        )
+        return Result("correct", method, (), CORRECT_MESSAGE, answer_shape, question.shape_text)
+    finding = explain(values, question.references, question.transposes)
+    return Result(
+        "incorrect",
+        "numeric",
+        finding.diagnosis,
+        finding.message,
+        answer_shape,
+        question.shape_text,
+        counterexample=_counterexample(question, values, *miss),
+    )
+
+
+def _shape_mismatch(question: Question, answer_shape: str) -> Result:
+    rows, cols = question.shape
+    transposed = answer_shape == format_shape((cols, rows))
+    hint = "check your layout convention" if transposed else "check the shape of each factor"
+    message = f"your answer is {answer_shape}, the expected result is {question.shape_text} — {hint}"
+    return Result("incorrect", None, ("shape_mismatch",), message, answer_shape, question.shape_text)
+
+
+def _counterexample(question: Question, values: list[np.ndarray], sample_index: int, draw: int) -> str:
+    sample = question.samples[sample_index]
+    sizes = ", ".join(f"{letter}={size}" for letter, size in sample.sizes.items()) or "fixed sizes"
+    answer, reference = values[sample_index][draw], question.references[sample_index][draw]
+    draw = int(np.flatnonzero(question.defined[sample_index])[draw])  # index among all draws
+    with np.errstate(all="ignore"):
+        difference = float(np.max(np.abs(answer - reference)))
+    return (
+        f"{sizes}, draw {draw + 1} of {sample.draws}: largest entry difference {difference:.3g} "
+        f"(reference entries up to {float(np.max(np.abs(reference))):.3g})"
+    )

@@ -1,0 +1,107 @@
+"""Compare sampled values and explain a wrong answer in a sentence.
+
+Tolerance: a draw agrees when max|answer − reference| ≤ 1e-6 · max|reference| + 1e-9, entrywise over the
+matrix. The relative part makes the test independent of scale (a reference of size 1e6 and one of size 1e-3
+are judged alike); the tiny absolute part only matters for a reference that is exactly zero, where
+rounding leaves ~1e-15. Samples are well conditioned (see ``sampling``), so a correct answer computed in
+another order differs by ~1e-12 at most: six orders of magnitude of headroom on both sides.
+
+A wrong answer is tested against the usual slips, each a scalar k times either the reference or its
+transpose, with one k for all samples: k = −1 is ``sign``, the transpose is ``transpose``, any other k is
+``scalar_multiple`` and the message states k ("1/2 times the expected result").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+RELATIVE_TOLERANCE = 1e-6
+ABSOLUTE_TOLERANCE = 1e-9
+_NICE_DENOMINATOR = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    diagnosis: tuple[str, ...]
+    message: str
+
+
+def agreeing_draws(answer: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """A boolean per draw: does ``answer`` match ``reference`` there? Non-finite values never match."""
+    difference = np.max(np.abs(answer - reference), axis=(-2, -1))
+    scale = np.max(np.abs(reference), axis=(-2, -1))
+    with np.errstate(invalid="ignore"):
+        return difference <= RELATIVE_TOLERANCE * scale + ABSOLUTE_TOLERANCE
+
+
+def first_disagreement(
+    answers: Sequence[np.ndarray], references: Sequence[np.ndarray]
+) -> tuple[int, int] | None:
+    """(sample index, draw index) of the first draw where the answer differs, or None if all agree."""
+    for index, (answer, reference) in enumerate(zip(answers, references, strict=True)):
+        agree = agreeing_draws(answer, reference)
+        if not agree.all():
+            return index, int(np.argmin(agree))
+    return None
+
+
+def explain(
+    answers: Sequence[np.ndarray], references: Sequence[np.ndarray], transposes: Sequence[np.ndarray] | None
+) -> Finding:
+    """Why ``answers`` differ from ``references``; ``transposes`` is None when transposing changes nothing."""
+    factor = _common_factor(answers, references)
+    if factor is not None:
+        return _multiple_of("the expected result", factor, ())
+    if transposes is not None:
+        factor = _common_factor(answers, transposes)
+        if factor is not None:
+            return _multiple_of("the transpose of the expected result", factor, ("transpose",))
+    if all(np.all(answer == 0) for answer in answers):
+        return Finding((), "your answer is zero, but the expected result is not")
+    return Finding((), "your answer does not match the expected result")
+
+
+def _common_factor(answers: Sequence[np.ndarray], references: Sequence[np.ndarray]) -> float | None:
+    """k such that answer ≈ k · reference on every draw, if there is one (k = 0 does not count)."""
+    with np.errstate(all="ignore"):
+        products = sum(float(np.sum(a * r)) for a, r in zip(answers, references, strict=True))
+        norms = sum(float(np.sum(r * r)) for r in references)
+        if not np.isfinite(products) or not np.isfinite(norms) or norms == 0:
+            return None
+        factor = products / norms
+        if abs(factor) < 1e-9:
+            return None
+        fits = all(agreeing_draws(a, factor * r).all() for a, r in zip(answers, references, strict=True))
+    return factor if fits else None
+
+
+def _multiple_of(what: str, factor: float, diagnosis: tuple[str, ...]) -> Finding:
+    nice = Fraction(factor).limit_denominator(_NICE_DENOMINATOR)
+    exact = abs(float(nice) - factor) <= RELATIVE_TOLERANCE * abs(factor)
+    transposed = "transpose" in diagnosis
+    order_hint = "check the order of the factors and your layout convention"
+    if exact and nice == 1:
+        return Finding(diagnosis, f"your answer is {what} — {order_hint}")
+    if exact and nice == -1:
+        hint = "check the signs and the order of the factors" if transposed else "check the signs"
+        return Finding((*diagnosis, "sign"), f"your answer is minus {what} — {hint}")
+    amount = str(nice) if exact else f"about {factor:.3g}"
+    hint = _factor_hint(nice) if exact else "check the constant factors"
+    if transposed:
+        hint = f"{order_hint}, and {hint}"
+    return Finding((*diagnosis, "scalar_multiple"), f"your answer is {amount} times {what} — {hint}")
+
+
+def _factor_hint(factor: Fraction) -> str:
+    size = abs(factor)
+    if size.denominator == 1:
+        hint = f"check for an extra factor of {size.numerator}"
+    elif size.numerator == 1:
+        hint = f"check for a missing factor of {size.denominator}"
+    else:
+        hint = "check the constant factors"
+    return f"check the sign, and {hint}" if factor < 0 else hint

@@ -1,0 +1,142 @@
+"""The abstract syntax tree of an answer: small frozen dataclasses, built by ``parser`` and never mutated.
+
+Sums and products are n-ary (``Sum``, ``Product``) so that a 2,000-character chain like ``x + x + … + x``
+stays shallow; only brackets and function calls add depth, and the parser caps that. ``span`` (start, end)
+indexes into the text the node came from, so messages can quote what the learner typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dims import Dim
+
+MATMUL = "*"  # written *, @ or \cdot
+JUXTAPOSE = ""  # implicit multiplication
+DIVIDE = "/"
+KRON = "⊗"
+HADAMARD = "∘"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Node:
+    span: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
+    depth: int = field(default=1, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol(Node):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Number(Node):
+    value: float
+    text: str = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionValue(Node):
+    """A dimension letter used as a number, e.g. the ``n`` in ``x / n``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Identity(Node):
+    size: Dim | None  # None: inferred from the context
+
+
+@dataclass(frozen=True, slots=True)
+class Ones(Node):
+    rows: Dim
+    cols: Dim
+
+
+@dataclass(frozen=True, slots=True)
+class Sum(Node):
+    terms: tuple[Node, ...]
+    signs: tuple[int, ...]  # +1 or -1 per term
+
+
+@dataclass(frozen=True, slots=True)
+class Negate(Node):
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Product(Node):
+    """``factors[0] op[0] factors[1] op[1] …`` evaluated left to right."""
+
+    factors: tuple[Node, ...]
+    operators: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Transpose(Node):
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Power(Node):
+    """``base ^ exponent``; ``inv(A)`` and ``A^{-1}`` are both ``Power(A, -1)``."""
+
+    base: Node
+    exponent: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    function: str  # canonical name: tr det log exp sqrt abs sigmoid tanh vec diag norm sum
+    args: tuple[Node, ...]
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    match node:
+        case Sum(terms=terms):
+            return terms
+        case Product(factors=factors):
+            return factors
+        case Negate(operand=operand) | Transpose(operand=operand):
+            return (operand,)
+        case Power(base=base, exponent=exponent):
+            return (base, exponent)
+        case Call(args=args):
+            return args
+    return ()
+
+
+def is_zero_literal(node: Node) -> bool:
+    """``0`` or ``-0``: the literal zero, which may stand for a zero matrix of any shape."""
+    while isinstance(node, Negate):
+        node = node.operand
+    return isinstance(node, Number) and node.value == 0
+
+
+def constant_value(node: Node) -> float | None:
+    """The value of an expression made only of numbers, or None."""
+    match node:
+        case Number(value=value):
+            return value
+        case Negate(operand=operand):
+            value = constant_value(operand)
+            return None if value is None else -value
+        case Product(factors=factors, operators=operators) if set(operators) <= {MATMUL, JUXTAPOSE, DIVIDE}:
+            values = [constant_value(factor) for factor in factors]
+            if None in values:
+                return None
+            result = values[0]
+            for operator, value in zip(operators, values[1:], strict=True):
+                if operator == DIVIDE:
+                    if value == 0:
+                        return None
+                    result /= value
+                else:
+                    result *= value
+            return result
+        case Sum(terms=terms, signs=signs):
+            values = [constant_value(term) for term in terms]
+            if None in values:
+                return None
+            return sum(sign * value for sign, value in zip(signs, values, strict=True))
+    return None

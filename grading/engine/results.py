@@ -1,0 +1,46 @@
+"""What the engine returns: frozen dataclasses, never bare dicts (``to_dict`` gives the JSON form)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Verdict = Literal["correct", "incorrect", "invalid"]
+Method = Literal["symbolic", "numeric"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    verdict: Verdict
+    method: Method | None
+    diagnosis: tuple[str, ...]
+    message: str
+    answer_shape: str | None
+    expected_shape: str | None
+    counterexample: str | None = None  # author-facing: the first sample where the answer disagreed
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "method": self.method,
+            "diagnosis": list(self.diagnosis),
+            "message": self.message,
+            "answer_shape": self.answer_shape,
+            "expected_shape": self.expected_shape,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    ok: bool
+    latex: str | None
+    shape: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DerivativeResult:
+    ok: bool
+    kind: Literal["gradient", "jacobian"] | None
+    message: str
+    max_error: float | None

@@ -1,0 +1,122 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from exams.models import Question
+
+pytestmark = pytest.mark.django_db
+SHIPPED_BANK = Path(__file__).resolve().parents[2] / "exams" / "bank"
+
+
+def import_bank(path):
+    call_command("import_bank", str(path))
+
+
+@pytest.fixture
+def bank(tmp_path):
+    folder = tmp_path / "bank"
+    shutil.copytree(SHIPPED_BANK, folder, ignore=shutil.ignore_patterns("*.md"))
+    return folder
+
+
+def test_the_shipped_bank_imports_with_every_type(bank):
+    import_bank(bank)
+    assert Question.objects.count() >= 12
+    assert set(Question.objects.values_list("type", flat=True)) == set(Question.Type.values)
+    assert all(question.current_version for question in Question.objects.all())
+
+
+def test_reimporting_unchanged_files_changes_nothing(bank, capsys):
+    import_bank(bank)
+    before = {q.slug: (q.current_version_id, q.updated_at) for q in Question.objects.all()}
+    import_bank(bank)
+    assert "0 new, 0 changed" in capsys.readouterr().out
+    assert {q.slug: (q.current_version_id, q.updated_at) for q in Question.objects.all()} == before
+
+
+def test_a_changed_question_becomes_a_new_version(bank):
+    import_bank(bank)
+    file = bank / "03-derivatives-basics.yaml"
+    file.write_text(
+        file.read_text().replace("Find $\\nabla_x\\, a^\\top x$.", "Compute $\\nabla_x\\, a^\\top x$.")
+    )
+    import_bank(bank)
+    question = Question.objects.get(slug="gradient-of-linear-form")
+    assert question.current_version.number == 2
+    assert "Compute" in question.current_version.content["stem"]
+    assert "Find" in question.versions.get(number=1).content["stem"]
+
+
+def test_a_broken_file_imports_nothing_and_names_every_problem(bank, capsys):
+    broken = bank / "09-broken.yaml"
+    broken.write_text(
+        """domain: 2
+questions:
+  - slug: wrong-single
+    type: single_choice
+    title: Two right answers
+    difficulty: 1
+    stem: Pick one.
+    solution: Either.
+    options:
+      - {text: one, correct: true}
+      - {text: two, correct: true}
+  - slug: wrong-numeric
+    type: numeric
+    title: No tolerance
+    difficulty: 1
+    stem: Compute.
+    solution: Done.
+    answer: '3'
+    colour: blue
+"""
+    )
+    with pytest.raises(CommandError, match="nothing was imported"):
+        import_bank(bank)
+    errors = capsys.readouterr().err
+    assert (
+        f"{broken}: wrong-single: options: A single-choice question needs exactly one correct option"
+        in errors
+    )
+    assert f"{broken}: wrong-numeric: colour: unknown key" in errors
+    assert Question.objects.count() == 0
+
+
+def test_invalid_yaml_is_reported_with_the_file(bank, capsys):
+    (bank / "10-bad.yaml").write_text("domain: [1\n")
+    with pytest.raises(CommandError):
+        import_bank(bank)
+    assert "10-bad.yaml: -: file: not valid YAML" in capsys.readouterr().err
+
+
+def test_a_duplicated_slug_is_refused(bank, capsys):
+    text = (bank / "01-introduction.yaml").read_text()
+    (bank / "01b-copy.yaml").write_text(text)
+    with pytest.raises(CommandError):
+        import_bank(bank)
+    assert "the slug is used twice" in capsys.readouterr().err
+
+
+def test_export_then_import_round_trips_exactly(bank, tmp_path):
+    import_bank(bank)
+    first = tmp_path / "first"
+    call_command("export_bank", str(first))
+    contents = {q.slug: q.content() for q in Question.objects.all()}
+
+    Question.objects.all().delete()
+    import_bank(first)
+    assert {q.slug: q.content() for q in Question.objects.all()} == contents
+
+    second = tmp_path / "second"
+    call_command("export_bank", str(second))
+    files = sorted(path.name for path in first.iterdir())
+    assert files == sorted(path.name for path in second.iterdir())
+    for name in files:
+        assert (first / name).read_text() == (second / name).read_text()
+
+
+def test_a_missing_path_is_a_clear_error():
+    with pytest.raises(CommandError, match="neither a YAML file nor a folder"):
+        import_bank("/nonexistent/bank")
