@@ -11,7 +11,10 @@ setup:
 	$(PY) manage.py createcachetable
 	$(PY) manage.py import_bank exams/bank
 
+# The sweep finalizes abandoned attempts; in production Celery beat runs it (see docker-compose.yml).
 run: setup
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py sweep_attempts --every 30 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test:

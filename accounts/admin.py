@@ -15,7 +15,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "role"]}),
+        ("Profile", {"fields": ["display_name", "role", "time_multiplier"]}),
         ("Status", {"fields": ["is_active", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -44,6 +45,13 @@ class User(AbstractUser):
         help_text="Your name as it appears on certificates.",
     )
     role = models.CharField(max_length=16, choices=Role, default=Role.LEARNER)
+    time_multiplier = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Accommodation: timed exams give this learner this many times the time limit (e.g. 1.5).",
+    )
 
     objects = UserManager()
 

@@ -205,3 +205,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Exams: answers stamped before the deadline are still accepted this many seconds after it (network delays).
+EXAM_GRACE_SECONDS = envint("EXAM_GRACE_SECONDS", "30")
+# Submitted attempts still ungraded after this many seconds are re-enqueued by the sweep.
+GRADING_RETRY_AFTER_SECONDS = envint("GRADING_RETRY_AFTER_SECONDS", "60")
+CELERY_BEAT_SCHEDULE = {
+    "sweep-attempts": {
+        "task": "grading.tasks.sweep_attempts",
+        "schedule": float(envint("SWEEP_SECONDS", "30")),
+    }
+}

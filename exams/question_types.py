@@ -250,3 +250,43 @@ def learner_view(content):
     if content["type"] == "expression":
         view["symbols"] = content["symbols"]
     return view
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """How an answer typed so far is read, for the live preview: LaTeX and a shape, or the exact error."""
+
+    ok: bool
+    latex: str = ""
+    shape: str = ""
+    error: str = ""
+
+
+def interpret(content, text):
+    kind = content["type"]
+    if not text.strip():
+        return Interpretation(ok=False, error="")
+    try:
+        if kind == "expression":
+            preview = engine.preview(content["symbols"], text)
+            return Interpretation(
+                ok=preview.ok, latex=preview.latex or "", shape=preview.shape or "", error=preview.error or ""
+            )
+        if kind == "matrix":
+            matrix = answers.parse_matrix(text)
+            rows = r" \\ ".join(" & ".join(variants.format_number(value) for value in row) for row in matrix)
+            return Interpretation(
+                ok=True,
+                latex=rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}",
+                shape=answers.format_shape(matrix.shape),
+            )
+        if kind == "shape":
+            shape = answers.format_shape(answers.parse_shape(text))
+            return Interpretation(ok=True, latex=shape.replace("×", r" \times "), shape=shape)
+        if kind == "numeric":
+            return Interpretation(ok=True, latex=variants.format_number(answers.parse_number(text)))
+    except answers.AnswerError as error:
+        return Interpretation(ok=False, error=str(error))
+    except engine.ConfigError:
+        return Interpretation(ok=False, error="This question cannot be previewed right now.")
+    return Interpretation(ok=False, error="")

@@ -20,6 +20,7 @@ keeps integer matrix products inside int64 and the texts readable.
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import math
 import re
@@ -120,14 +121,25 @@ def _problems_with_seed(parameters: dict[str, dict], seed: int) -> list[str]:
     return problems
 
 
-def _references(declaration: Any) -> set[str]:
+def _references(declaration: Any) -> frozenset[str]:
     """The names an ``expr`` declaration mentions; empty for other kinds or for an unparsable expression."""
     try:
-        tree = ast.parse(declaration["expr"], mode="eval")
-    except (TypeError, KeyError, SyntaxError, RecursionError, ValueError):
-        return set()
+        return _names_in(declaration["expr"])
+    except (TypeError, KeyError):
+        return frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_in(expression: str) -> frozenset[str]:
+    # Validation draws many seeds of the same declarations: parse each expression once.
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except (SyntaxError, RecursionError, ValueError):
+        return frozenset()
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
+    return frozenset(
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called
+    )
 
 
 def _draw_parameter(
@@ -246,14 +258,19 @@ def _derive(expression: Any, earlier: dict[str, Value]) -> Value:
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise ParameterError(f"the expression is longer than {MAX_EXPRESSION_LENGTH} characters")
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
+        return _evaluate(_parse(expression.strip()).body, earlier)
+    except RecursionError:
+        raise ParameterError(f"{expression!r} is nested too deeply") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(expression: str) -> ast.Expression:
+    """The parsed expression, cached (trees are only read); errors are raised for the author."""
+    try:
+        return ast.parse(expression, mode="eval")
     except SyntaxError as error:
         raise ParameterError(f"{expression!r} is not a valid expression ({error.msg})") from None
     except (RecursionError, ValueError):
-        raise ParameterError(f"{expression!r} is nested too deeply") from None
-    try:
-        return _evaluate(tree.body, earlier)
-    except RecursionError:
         raise ParameterError(f"{expression!r} is nested too deeply") from None
 
 

@@ -1,8 +1,16 @@
-"""Celery tasks wrapping the grading engine. They take plain data or ids and leave the work to the engine."""
+"""Celery tasks wrapping the grading engine and the attempt lifecycle. They take ids and do little:
+the rules live in the models (exams.models.attempts) and the engine (grading.engine)."""
+
+import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from grading.engine import ConfigError, check
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(soft_time_limit=5, time_limit=10)
@@ -12,3 +20,50 @@ def check_expression(symbols, expected, answer):
         return check(symbols, expected, answer).to_dict()
     except ConfigError as error:
         return {"verdict": "invalid", "method": None, "diagnosis": [], "message": f"Question error: {error}"}
+
+
+# Late acknowledgement: a worker killed mid-task leaves the message on the broker for the next worker, and
+# grading is idempotent, so running a task twice is harmless.
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,), retry_backoff=True,
+             max_retries=5, soft_time_limit=240, time_limit=300)  # fmt: skip
+def grade_attempt(attempt_id):
+    from exams.models import Attempt
+
+    attempt = Attempt.objects.filter(pk=attempt_id).first()
+    if attempt is None:
+        return None
+    return attempt.grade().status
+
+
+@shared_task(acks_late=True)
+def finalize_attempt(attempt_id):
+    """Runs at an attempt's deadline (ETA): submit it with what was saved if the learner did not."""
+    from exams.models import Attempt
+
+    attempt = Attempt.objects.filter(pk=attempt_id).first()
+    if attempt is not None:
+        attempt.finalize_if_expired(by=Attempt.FinalizedBy.DEADLINE)
+
+
+@shared_task
+def sweep_attempts():
+    """Catch what the ETA tasks and the queue missed (broker restarts, killed workers)."""
+    from exams.models import Attempt
+
+    now = timezone.now()
+    expired = Attempt.objects.filter(
+        status=Attempt.Status.OPEN, deadline__lt=now - timedelta(seconds=settings.EXAM_GRACE_SECONDS)
+    )
+    finalized = sum(attempt.finalize_if_expired(now, by=Attempt.FinalizedBy.SWEEP) for attempt in expired)
+    stuck = Attempt.objects.filter(
+        status=Attempt.Status.SUBMITTED,
+        grading_enqueued_at__lt=now - timedelta(seconds=settings.GRADING_RETRY_AFTER_SECONDS),
+    )
+    requeued = 0
+    for attempt in stuck:
+        Attempt.objects.filter(pk=attempt.pk).update(grading_enqueued_at=now)
+        grade_attempt.delay(str(attempt.pk))
+        requeued += 1
+    if finalized or requeued:
+        logger.info("sweep: finalized %d expired attempt(s), re-enqueued %d ungraded", finalized, requeued)
+    return {"finalized": finalized, "requeued": requeued}

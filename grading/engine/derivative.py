@@ -54,17 +54,23 @@ def derivative_check(symbols: object, function: object, wrt: object, candidate: 
         return DerivativeResult(ok=False, kind=kind, message=error.message, max_error=None)
 
     function_program = compile_program(typed_function)
-    worst, failure = 0.0, None
+    worst, failure, defined_draws, all_draws = 0.0, None, 0, 0
     for sample in samples(declaration, generator(declaration.key, "derivative", str(function), wrt)):
         estimate = _finite_differences(function_program, sample, wrt, kind)
         claimed = np.broadcast_to(candidate_program(sample), estimate.shape)
         defined = np.isfinite(estimate).all(axis=(-2, -1))
+        defined_draws, all_draws = defined_draws + int(defined.sum()), all_draws + sample.draws
         with np.errstate(all="ignore"):
             error = np.max(np.abs(claimed - estimate)[defined], initial=0.0)
             scale = np.max(np.abs(estimate[defined]), initial=0.0)
         if not np.isfinite(error) or error > TOLERANCE * (1 + scale):
             failure = failure or sample
         worst = max(worst, float(error)) if np.isfinite(error) else float("inf")
+    if defined_draws < all_draws / 2:
+        raise ConfigError(
+            f"the function {function!r} is undefined (not finite) at most sampled values; declare "
+            "assumptions such as positive, spd or invertible"
+        )
     if failure is not None:
         sizes = ", ".join(f"{letter}={size}" for letter, size in failure.sizes.items()) or "the fixed sizes"
         return DerivativeResult(

@@ -92,6 +92,7 @@ _HINTS = {
 
 _DIGITS = frozenset("0123456789")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+_DIGITS_AND_DOTS = re.compile(r"[0-9.]*[0-9]")
 _WORD = re.compile(r"[A-Za-z](?:[A-Za-z0-9]|_\{\s*[A-Za-z0-9]+\s*\}|_)*")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _STYLED_WORD = re.compile(r"\s*\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}")
@@ -223,6 +224,9 @@ class _Scanner:
     def _number(self, index: int) -> int:
         match = _NUMBER.match(self.text, index)
         literal = match.group()
+        run = _DIGITS_AND_DOTS.match(self.text, index).group()
+        if len(run) > len(literal):  # 1.5.2
+            raise AnswerError(f"the number '{run}' at {position(self.text, index)} has more than one '.'")
         if len(literal) > MAX_NUMBER_LENGTH or float(literal) > MAX_NUMBER:
             raise AnswerError(
                 f"the number at {position(self.text, index)} is too long or too large "

@@ -8,6 +8,9 @@ Evaluation is bounded: ``Program.check_size`` rejects an answer whose intermedia
 the sampled sizes (``kron`` of ``kron``s) before anything is allocated, and matrix powers are capped by the
 parser. Floating-point trouble (overflow, log of a negative number, a singular matrix) yields inf/nan rather
 than an exception, and a non-finite answer never agrees with a finite reference.
+
+Where the test points come from, how many there are and why that makes false acceptance practically
+impossible: see ``sampling``. The tolerance: see ``diagnose``.
 """
 
 from __future__ import annotations

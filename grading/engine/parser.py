@@ -129,8 +129,13 @@ class _Build:
 
     @staticmethod
     def identity(children):
-        (token,) = children
-        size = None if not token else _literal_size(token, token) if token.isdigit() else Dim.of(str(token))
+        (token,) = children  # its value is the size written after I_, if any
+        if not token:
+            size = None
+        elif token.isdigit():
+            size = _literal_size(token, token)
+        else:
+            size = Dim.of(str(token))
         return nodes.Identity(size, span=_span(token, token))
 
     @staticmethod

@@ -70,13 +70,16 @@ class Inference:
 
     def resolve(self, typed: Typed) -> Typed:
         """The same tree with every size known; an ``I`` whose size nothing fixes is an error."""
+        args = tuple(self.resolve(arg) for arg in typed.args)  # innermost first: the message names the I
         shape = self.unifier.resolve(typed.shape)
         if not is_concrete(shape):
-            raise AnswerError(
-                f"the size of {self.quote(typed.node)} cannot be inferred from the context: write I_n "
-                "(with the size) instead of I"
-            )
-        return Typed(typed.node, shape, tuple(self.resolve(arg) for arg in typed.args))
+            if isinstance(typed.node, nodes.Identity):
+                raise AnswerError(
+                    f"the size of {self.quote(typed.node)} cannot be inferred from the context: write I_n "
+                    "(with the size) instead of I"
+                )
+            raise AnswerError(f"the shape of {self.quote(typed.node)} cannot be inferred from the context")
+        return Typed(typed.node, shape, args)
 
     # -- the rules ----------------------------------------------------------------------------------------
 

@@ -21,8 +21,8 @@ about 5 ms with ``MatrixSymbol`` and about 0.02–1 ms here, and the speed targe
 Two expressions whose expansions coincide in this algebra are equal as matrices whenever both are defined,
 so a "proof" here is sound. It is incomplete (tr(AB) = tr(BA) is not found), which only costs the label.
 
-Budget: sympy is not called for expressions of more than 40 nodes, matrix powers above 4, or when the
-expansion could exceed 64 terms; within those bounds an expansion takes about a millisecond.
+Budget: sympy is not called for expressions of more than 40 nodes, integer powers above 4 in magnitude, or
+when the expansion could exceed 64 terms; within those bounds an expansion takes about a millisecond.
 """
 
 from __future__ import annotations
@@ -86,9 +86,10 @@ def _term_bound(typed: Typed) -> float:
             return bounds[0]
         case nodes.Power():
             count = nodes.constant_value(node.exponent)
-            if typed.shape == SCALAR or count is None or count < 0:
-                return max(bounds)  # an opaque power, whose base is expanded on its own
-            return float("inf") if count > MAX_POWER else bounds[0] ** int(count)
+            if count is None or count != int(count):
+                return max(bounds)  # not expanded: c^0.5 stays a power
+            # sympy expands an integer power of a sum, even a negative one (in the denominator).
+            return float("inf") if abs(count) > MAX_POWER else bounds[0] ** abs(int(count))
     return max(bounds, default=1)
 
 
@@ -177,8 +178,6 @@ class _Converter:
             if not (base.is_commutative and exponent.is_commutative):
                 raise _Unsupported
             return base**exponent
-        if exponent > MAX_POWER:
-            raise _Unsupported
         if exponent < 0 and not base.is_Symbol:
             base = self.sympy.expand(base)
         return base**exponent

@@ -12,7 +12,10 @@ def test_home_page_explains_dxam_and_links_to_the_catalogue(client):
 
 
 @pytest.mark.django_db
-def test_the_empty_catalogue_says_so(client):
+def test_the_catalogue_says_when_no_exam_is_published(client):
+    from exams.models import Exam
+
+    Exam.objects.update(is_published=False)
     response = client.get("/exams/")
     assert response.status_code == 200
     assert "No exams are published yet" in response.content.decode()

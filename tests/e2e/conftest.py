@@ -36,3 +36,15 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def course_data(transactional_db):
+    """The domains and shipped exams from the data migrations: transactional tests flush the tables after
+    each test, so put them back before each one."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("exams.migrations.0002_domains").create_domains(apps, None)
+    import_module("exams.migrations.0004_shipped_exams").create_exams(apps, None)

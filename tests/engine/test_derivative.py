@@ -70,8 +70,20 @@ def test_an_unreadable_candidate_is_not_ok_rather_than_an_error():
 
 @pytest.mark.parametrize(
     ("function", "wrt"),
-    [("x^T x", "y"), ("x^T x", 3), ("x^T +", "x"), ("M", "x"), ("x^T", "x"), ("A x", "M")],
+    [
+        ("x^T x", "y"),
+        ("x^T x", 3),
+        ("x^T +", "x"),
+        ("M", "x"),
+        ("x^T", "x"),
+        ("A x", "M"),
+    ],
 )
 def test_an_author_mistake_raises_config_error(function, wrt):
     with pytest.raises(ConfigError):
         derivative_check(SYMBOLS, function, wrt, "x")
+
+
+def test_a_function_undefined_at_the_samples_is_an_author_mistake():
+    with pytest.raises(ConfigError, match="undefined"):
+        derivative_check(SYMBOLS, "log(det(M) - det(M) - 1)", "M", "M")

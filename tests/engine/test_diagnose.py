@@ -24,8 +24,8 @@ def test_it_recognises_a_transposed_answer():
 
     assert result.diagnosis == ("transpose",)
     assert result.message == (
-        "your answer is the transpose of the expected result — check the order of the factors and your layout "
-        "convention"
+        "your answer is the transpose of the expected result — "
+        "check the order of the factors and your layout convention"
     )
 
 
@@ -50,7 +50,8 @@ def test_it_recognises_a_missing_factor_and_states_it():
         ("3/2 A x", "your answer is 3/2 times the expected result — check the constant factors"),
         (
             "-2 A x",
-            "your answer is -2 times the expected result — check the sign, and check for an extra factor of 2",
+            "your answer is -2 times the expected result — "
+            "check the sign, and check for an extra factor of 2",
         ),
         (
             "0.123456789 A x",

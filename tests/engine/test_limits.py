@@ -6,7 +6,11 @@ import pytest
 
 from grading.engine import check
 
-SYMBOLS = {"A": {"shape": ["n", "n"]}, "x": {"shape": ["n", 1]}, "c": {"shape": [1, 1], "assume": ["positive"]}}
+SYMBOLS = {
+    "A": {"shape": ["n", "n"]},
+    "x": {"shape": ["n", 1]},
+    "c": {"shape": [1, 1], "assume": ["positive"]},
+}
 
 
 def refused(answer, expected="x"):

@@ -23,7 +23,10 @@ from grading.engine.symbols import declare
         ({"A": {"shape": ["n", "n"], "assumptions": []}}, "unknown keys ['assumptions']"),
         ({"T": {"shape": ["n", "n"]}}, "reserved for the transpose"),
         ({"2x": {"shape": ["n", 1]}}, "must be letters, digits and _"),
-        ({"n": {"shape": [1, 1]}, "x": {"shape": ["n", 1]}}, "n is declared both as a symbol and as a dimension"),
+        (
+            {"n": {"shape": [1, 1]}, "x": {"shape": ["n", 1]}},
+            "n is declared both as a symbol and as a dimension",
+        ),
         ({"x": {"shape": ["n", 1]}, "bad": {"shape": [1, 1], "assume": [float("nan")]}}, "plain JSON"),
     ],
 )
@@ -38,7 +41,9 @@ def test_a_declaration_is_normalised():
     assert declaration.names == ("A", "x")
     assert declaration.dimension_names == ("m", "n")
     assert declaration.by_name["A"].assumptions == frozenset({"positive"})
-    assert declaration.by_name["x"].shape == declaration.by_name["A"].shape[:1] + (declaration.by_name["x"].shape[1],)
+    assert declaration.by_name["x"].shape == declaration.by_name["A"].shape[:1] + (
+        declaration.by_name["x"].shape[1],
+    )
 
 
 def test_an_omitted_shape_is_a_scalar():

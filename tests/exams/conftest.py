@@ -1,6 +1,6 @@
 import pytest
 
-from exams.models import Domain, Hint, Option, Question
+from exams.models import Domain, Exam, Hint, Option, Question
 
 
 @pytest.fixture
@@ -46,3 +46,27 @@ TYPE_OPTIONS = {
     "single_choice": [("$2$", True), ("$3$", False), ("$11$", False)],
     "multiple_choice": [("$2$", True), ("$4/2$", True), ("$3$", False)],
 }
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Call an action and run what it enqueued for after the commit (grading), as a real request would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def make_exam(db):
+    """An exam drawing `count` questions from the whole bank (timed unless practice), overriding any field."""
+
+    def make(slug="one", count=1, **fields):
+        defaults = {"title": slug.title(), "description": "An exam.", "blueprint": [{"count": count}]}
+        if fields.get("mode") != Exam.Mode.PRACTICE:
+            defaults["time_limit_minutes"] = 5
+        return Exam.objects.create(slug=slug, **{**defaults, **fields})
+
+    return make

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self._grade_stream(options.get("stdin") or _utf8(sys.stdin))
             return
         try:
-            with open(path, encoding="utf-8", errors="replace") as stream:
+            with open(path, encoding="utf-8", errors="replace", newline="\n") as stream:
                 self._grade_stream(stream)
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
@@ -43,9 +43,12 @@ class Command(BaseCommand):
 
 
 def _utf8(stream):
-    """Standard input decoded as UTF-8 whatever the locale, with undecodable bytes replaced, not fatal."""
+    """Standard input decoded as UTF-8 whatever the locale, with undecodable bytes replaced, not fatal.
+
+    Lines end at \n only (as in any reader of JSON lines), so a stray \r cannot split one input line in two.
+    """
     buffer = getattr(stream, "buffer", None)
-    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace") if buffer else stream
+    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", newline="\n") if buffer else stream
 
 
 def grade_line(line: str) -> dict:

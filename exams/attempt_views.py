@@ -1,0 +1,235 @@
+"""Taking an attempt: one question per page, autosave, flags, live preview, practice checks, submit, results.
+
+Views route; the rules are Attempt and AttemptQuestion methods. JSON endpoints answer the page's script
+(static/js/attempt.js); every form also works without it.
+"""
+
+import json
+from datetime import UTC, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from exams.models import Attempt
+from exams.models.attempts import AttemptError
+from exams.question_types import CHOICE_TYPES, interpret
+
+
+def _get_attempt(request, attempt_id):
+    """The signed-in learner's own attempt (404 for anyone else's), finalized first if its time is up."""
+    attempt = get_object_or_404(Attempt.objects.select_related("exam"), pk=attempt_id, learner=request.user)
+    attempt.finalize_if_expired(by=Attempt.FinalizedBy.ACCESS)
+    return attempt
+
+
+def _timing(attempt, now):
+    return {
+        "server_now": now.isoformat(),
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "remaining_seconds": attempt.remaining_seconds(now),
+        "status": attempt.status,
+    }
+
+
+def _submitted_answer(request, item):
+    if item.is_choice:
+        return request.POST.getlist("option")
+    return request.POST.get("answer", "")
+
+
+@login_required
+@require_GET
+def resume(request, attempt_id):
+    attempt = _get_attempt(request, attempt_id)
+    if attempt.status != Attempt.Status.OPEN:
+        return redirect("attempt_result", attempt.pk)
+    first_unanswered = next(
+        (item for item in attempt.questions.select_related("response") if not item.answered), None
+    )
+    return redirect("attempt_question", attempt.pk, first_unanswered.position if first_unanswered else 1)
+
+
+@login_required
+@require_GET
+def question_page(request, attempt_id, position):
+    attempt = _get_attempt(request, attempt_id)
+    if attempt.status != Attempt.Status.OPEN:
+        messages.info(request, "This attempt has been submitted.")
+        return redirect("attempt_result", attempt.pk)
+    items = list(attempt.questions.select_related("version", "response"))
+    if not 1 <= position <= len(items):
+        raise Http404("No such question in this attempt.")
+    item = items[position - 1]
+    response = getattr(item, "response", None)
+    now = timezone.now()
+    context = {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        "items": items,
+        "item": item,
+        "view": item.view,
+        "response": response.answer if response else None,
+        "feedback": response if attempt.exam.is_practice and response and response.verdict else None,
+        "hints": item.content["hints"][: item.hints_shown] if attempt.exam.is_practice else [],
+        "more_hints": attempt.exam.is_practice and item.hints_shown < len(item.content["hints"]),
+        "solution": item.content["solution"] if attempt.exam.is_practice and item.solution_shown else None,
+        "timing": _timing(attempt, now),
+        "previous": position - 1 if position > 1 else None,
+        "next": position + 1 if position < len(items) else None,
+    }
+    return render(request, "exams/attempt/question.html", context)
+
+
+@login_required
+@require_POST
+def save_answer(request, attempt_id, position):
+    """Save one answer. JSON in (from the page's script) gives JSON out; a plain form post navigates."""
+    attempt = _get_attempt(request, attempt_id)
+    wants_json = request.content_type == "application/json"
+    try:
+        if wants_json:
+            payload = json.loads(request.body or b"{}")
+            answer, saved_at = payload.get("answer"), _parse_stamp(payload.get("saved_at"))
+        else:
+            item = attempt.question_at(position)
+            answer, saved_at = _submitted_answer(request, item), None
+        response = attempt.save_answer(position, answer, saved_at=saved_at)
+    except (AttemptError, ValueError) as error:
+        message = str(error) if isinstance(error, AttemptError) else "The answer could not be read."
+        if wants_json:
+            attempt.refresh_from_db()
+            return JsonResponse(
+                {"saved": False, "error": message, **_timing(attempt, timezone.now())}, status=409
+            )
+        messages.error(request, message)
+        return redirect("attempt_resume", attempt.pk)
+    if wants_json:
+        timing = _timing(attempt, timezone.now())
+        return JsonResponse({"saved": True, "saved_at": response.saved_at.isoformat(), **timing})
+    return redirect(_after_save_url(request, attempt, position))
+
+
+def _after_save_url(request, attempt, position):
+    target = request.POST.get("go")
+    if target == "submit":
+        return reverse("attempt_submit", args=[attempt.pk])
+    if target and target.isdigit():
+        return reverse("attempt_question", args=[attempt.pk, int(target)])
+    return reverse("attempt_question", args=[attempt.pk, position])
+
+
+def _parse_stamp(value):
+    """A client stamp in server time: ISO 8601 or epoch milliseconds; None when absent."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        raise ValueError("the stamp needs a time zone")
+    return stamp
+
+
+@login_required
+@require_POST
+def flag(request, attempt_id, position):
+    attempt = get_object_or_404(Attempt, pk=attempt_id, learner=request.user)
+    flagged = request.POST.get("flagged") == "1"
+    try:
+        attempt.set_flag(position, flagged)
+    except AttemptError as error:
+        messages.error(request, str(error))
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"flagged": flagged})
+    return redirect("attempt_question", attempt.pk, position)
+
+
+@login_required
+@require_POST
+def preview(request, attempt_id, position):
+    """How the engine reads the answer typed so far (the live "interpreted as" line); writes nothing."""
+    attempt = get_object_or_404(Attempt, pk=attempt_id, learner=request.user)
+    try:
+        item = attempt.question_at(position)
+    except AttemptError as error:
+        return JsonResponse({"ok": False, "error": str(error)}, status=404)
+    if item.is_choice:
+        return JsonResponse({"ok": False, "error": ""})
+    text = request.POST.get("answer", "")[:2000]
+    result = interpret(item.content, text)
+    return JsonResponse(
+        {"ok": result.ok, "latex": result.latex, "shape": result.shape, "error": result.error}
+    )
+
+
+@login_required
+@require_POST
+def practice_action(request, attempt_id, position, action):
+    """Practice mode: check an answer now, open the next hint, or show the solution."""
+    attempt = _get_attempt(request, attempt_id)
+    if not attempt.exam.is_practice:
+        raise Http404("Only practice attempts give feedback before submitting.")
+    try:
+        item = attempt.question_at(position)
+        if action == "check":
+            item.check_now(_submitted_answer(request, item))
+        elif action == "hint":
+            item.reveal_hint()
+        else:
+            item.reveal_solution()
+    except AttemptError as error:
+        messages.error(request, str(error))
+    return redirect("attempt_question", attempt.pk, position)
+
+
+@login_required
+def submit(request, attempt_id):
+    attempt = _get_attempt(request, attempt_id)
+    if attempt.status != Attempt.Status.OPEN:
+        return redirect("attempt_result", attempt.pk)
+    if request.method == "POST":
+        if request.POST.get("confirm"):
+            attempt.submit()
+            return redirect("attempt_result", attempt.pk)
+        messages.error(request, "Tick the box to confirm that you want to submit.")
+    items = list(attempt.questions.select_related("response"))
+    context = {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        "items": items,
+        "unanswered": [item for item in items if not item.answered],
+        "flagged": [item for item in items if item.flagged],
+        "timing": _timing(attempt, timezone.now()),
+    }
+    return render(request, "exams/attempt/submit.html", context)
+
+
+@login_required
+@require_GET
+def status(request, attempt_id):
+    attempt = _get_attempt(request, attempt_id)
+    return JsonResponse(_timing(attempt, timezone.now()))
+
+
+@login_required
+@require_GET
+def result(request, attempt_id):
+    attempt = _get_attempt(request, attempt_id)
+    if attempt.status == Attempt.Status.OPEN:
+        return redirect("attempt_resume", attempt.pk)
+    items = list(attempt.questions.select_related("version", "response"))
+    full_review = attempt.exam.review == attempt.exam.Review.FULL
+    context = {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        "items": items if attempt.status == Attempt.Status.GRADED and full_review else [],
+        "choice_types": CHOICE_TYPES,
+        "full_review": full_review,
+        "timing": _timing(attempt, timezone.now()),
+    }
+    return render(request, "exams/attempt/result.html", context)

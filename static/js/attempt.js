@@ -1,0 +1,258 @@
+// Taking an attempt: server-corrected countdown, debounced autosave with a retrying journal in localStorage,
+// live "interpreted as" preview, and a results page that updates itself when grading finishes.
+// Every form on these pages also works without this script.
+(function () {
+  "use strict";
+
+  var JOURNAL_PREFIX = "dxam:";
+  var SAVE_DELAY_MS = 600;
+  var PREVIEW_DELAY_MS = 250;
+  var MAX_RETRY_MS = 30000;
+
+  // --- Server time ---------------------------------------------------------------------------------------
+  var timingNode = document.getElementById("attempt-timing");
+  var timing = timingNode ? JSON.parse(timingNode.textContent) : null;
+  var clockOffset = timing ? Date.parse(timing.server_now) - Date.now() : 0;
+
+  function serverNow() {
+    return Date.now() + clockOffset;
+  }
+
+  function correctClock(payload) {
+    if (payload && payload.server_now) {
+      clockOffset = Date.parse(payload.server_now) - Date.now();
+    }
+  }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // --- Countdown -----------------------------------------------------------------------------------------
+  var timer = document.getElementById("timer");
+  var statusUrl = (document.getElementById("answer-form") || document.getElementById("grading-progress") || {}).dataset;
+  statusUrl = statusUrl ? statusUrl.statusUrl : null;
+
+  function formatSeconds(total) {
+    var seconds = Math.max(0, Math.floor(total));
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var rest = seconds % 60;
+    var mm = (hours ? String(minutes).padStart(2, "0") : String(minutes));
+    return (hours ? hours + ":" : "") + mm + ":" + String(rest).padStart(2, "0");
+  }
+
+  function waitForFinalization() {
+    // The server finalizes the attempt once the deadline and the grace period have passed.
+    if (!statusUrl) return;
+    fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (payload) {
+        correctClock(payload);
+        if (payload.status !== "open") {
+          window.location.href = statusUrl.replace(/status$/, "result/");
+        } else {
+          window.setTimeout(waitForFinalization, 2000);
+        }
+      })
+      .catch(function () { window.setTimeout(waitForFinalization, 4000); });
+  }
+
+  if (timer && timer.dataset.deadline) {
+    var deadline = Date.parse(timer.dataset.deadline);
+    var finished = false;
+    var tick = function () {
+      var remaining = (deadline - serverNow()) / 1000;
+      timer.textContent = remaining > 0 ? formatSeconds(remaining) : "Time is up";
+      timer.parentElement.classList.toggle("timer-low", remaining < 60);
+      if (remaining <= 0 && !finished) {
+        finished = true;
+        flushJournal();
+        setState("Time is up — submitting your saved answers…", "is-saving");
+        waitForFinalization();
+      }
+    };
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  // --- Autosave with a journal -----------------------------------------------------------------------------
+  var form = document.getElementById("answer-form");
+  var stateNode = document.getElementById("save-state");
+  var retryDelay = 2000;
+  var retryTimer = null;
+
+  function setState(text, cls) {
+    if (!stateNode) return;
+    stateNode.textContent = text;
+    stateNode.className = "save-state " + (cls || "");
+  }
+
+  function journalEntries() {
+    var entries = [];
+    for (var i = 0; i < window.localStorage.length; i++) {
+      var key = window.localStorage.key(i);
+      if (key && key.indexOf(JOURNAL_PREFIX) === 0) {
+        try {
+          entries.push({ key: key, entry: JSON.parse(window.localStorage.getItem(key)) });
+        } catch (error) {
+          window.localStorage.removeItem(key);
+        }
+      }
+    }
+    return entries;
+  }
+
+  function currentAnswer() {
+    if (form.dataset.kind === "single_choice" || form.dataset.kind === "multiple_choice") {
+      return Array.prototype.map.call(form.querySelectorAll("input[name=option]:checked"), function (input) {
+        return input.value;
+      });
+    }
+    var field = form.querySelector("[name=answer]");
+    return field ? field.value : "";
+  }
+
+  function send(key, entry) {
+    return fetch(entry.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      body: JSON.stringify({ answer: entry.answer, saved_at: entry.saved_at }),
+    }).then(function (response) {
+      if (response.status >= 500) throw new Error("server error " + response.status);
+      return response.json().then(function (payload) {
+        correctClock(payload);
+        var stored = window.localStorage.getItem(key);
+        // Only forget the entry if no newer change was journaled while this one was in flight.
+        if (stored && JSON.parse(stored).saved_at === entry.saved_at) window.localStorage.removeItem(key);
+        if (!payload.saved) throw { refused: payload.error };
+        return payload;
+      });
+    });
+  }
+
+  function flushJournal() {
+    var entries = journalEntries();
+    if (!entries.length) return Promise.resolve();
+    setState("Saving…", "is-saving");
+    return Promise.all(entries.map(function (item) { return send(item.key, item.entry); }))
+      .then(function () {
+        retryDelay = 2000;
+        setState("Saved", "is-saved");
+        markAnswered();
+      })
+      .catch(function (error) {
+        if (error && error.refused) {
+          setState(error.refused, "is-offline");
+          return;
+        }
+        setState("Offline — your answer is kept on this device and will be saved when the connection returns.", "is-offline");
+        window.clearTimeout(retryTimer);
+        retryTimer = window.setTimeout(flushJournal, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
+      });
+  }
+
+  function markAnswered() {
+    var position = form && form.dataset.journalKey.split(":").pop();
+    var link = document.querySelector('.qnav[data-position="' + position + '"]');
+    if (link) link.classList.toggle("qnav-answered", currentAnswer().length > 0);
+  }
+
+  var saveTimer = null;
+  function scheduleSave() {
+    window.localStorage.setItem(
+      form.dataset.journalKey,
+      JSON.stringify({ url: form.dataset.saveUrl, answer: currentAnswer(), saved_at: new Date(serverNow()).toISOString() })
+    );
+    setState("Saving…", "is-saving");
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(flushJournal, SAVE_DELAY_MS);
+  }
+
+  function restoreFromJournal() {
+    var stored = window.localStorage.getItem(form.dataset.journalKey);
+    if (!stored) return;
+    var entry = JSON.parse(stored);
+    if (Array.isArray(entry.answer)) {
+      form.querySelectorAll("input[name=option]").forEach(function (input) {
+        input.checked = entry.answer.indexOf(input.value) !== -1;
+      });
+    } else {
+      var field = form.querySelector("[name=answer]");
+      if (field) field.value = entry.answer;
+    }
+  }
+
+  if (form) {
+    restoreFromJournal();
+    form.addEventListener("input", scheduleSave);
+    form.addEventListener("change", scheduleSave);
+    window.addEventListener("online", flushJournal);
+    window.addEventListener("pagehide", flushJournal);
+    flushJournal();
+  }
+
+  // --- Live preview --------------------------------------------------------------------------------------
+  var previewBox = document.getElementById("preview");
+  var answerField = form && form.querySelector("[name=answer]");
+  var previewTimer = null;
+  var previewSerial = 0;
+
+  function showPreview(payload) {
+    var math = document.getElementById("preview-math");
+    var shape = document.getElementById("preview-shape");
+    var error = document.getElementById("preview-error");
+    previewBox.hidden = !(payload.ok || payload.error);
+    math.textContent = "";
+    shape.textContent = payload.ok && payload.shape ? "(" + payload.shape + ")" : "";
+    error.textContent = payload.ok ? "" : payload.error;
+    document.querySelector(".preview-label").hidden = !payload.ok;
+    if (payload.ok && payload.latex) {
+      if (window.katex) {
+        window.katex.render(payload.latex, math, { output: "mathml", throwOnError: false });
+      } else {
+        math.textContent = payload.latex;
+      }
+    }
+  }
+
+  function requestPreview() {
+    var serial = ++previewSerial;
+    var body = new URLSearchParams({ answer: answerField.value });
+    fetch(form.dataset.previewUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      body: body,
+    })
+      .then(function (response) { return response.json(); })
+      .then(function (payload) { if (serial === previewSerial) showPreview(payload); })
+      .catch(function () { /* the preview is a convenience; saving reports connection problems */ });
+  }
+
+  if (previewBox && answerField) {
+    answerField.addEventListener("input", function () {
+      window.clearTimeout(previewTimer);
+      previewTimer = window.setTimeout(requestPreview, PREVIEW_DELAY_MS);
+    });
+    if (answerField.value) requestPreview();
+  }
+
+  // --- Results page: wait for grading --------------------------------------------------------------------
+  var progress = document.getElementById("grading-progress");
+  if (progress) {
+    var poll = function () {
+      fetch(progress.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (payload) {
+          if (payload.status === "graded") window.location.reload();
+          else window.setTimeout(poll, 1500);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 1000);
+  }
+})();

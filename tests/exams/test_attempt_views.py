@@ -1,0 +1,237 @@
+"""The learner's pages and JSON endpoints for taking an attempt."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from exams.models import Attempt, Exam
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exam(make_question, make_exam):
+    make_question(
+        "expression",
+        stem="Find the gradient of $x^\\top A x$.",
+        solution="SECRET-SOLUTION $(A + A^\\top)x$.",
+    )
+    make_question("numeric", answer="42", stem="What is six times seven?", solution="SECRET-SOLUTION 42.")
+    return make_exam("pair", count=2, time_limit_minutes=10)
+
+
+@pytest.fixture
+def attempt(exam, learner):
+    return exam.start_attempt(learner)
+
+
+def position_of(attempt, kind):
+    return next(item.position for item in attempt.questions.all() if item.content["type"] == kind)
+
+
+def save(client, attempt, position, answer, **extra):
+    return client.post(
+        f"/attempts/{attempt.pk}/questions/{position}/answer",
+        json.dumps({"answer": answer, **extra}),
+        content_type="application/json",
+    )
+
+
+def test_the_catalogue_lists_the_shipped_exams(client):
+    html = client.get("/exams/").content.decode()
+    assert "Full practice exam" in html
+    assert "Quick quiz" in html
+    assert "Domain drill: Practical Tools" in html
+
+
+def test_starting_needs_a_signed_in_learner_and_a_post(client, exam, learner):
+    assert client.post(f"/exams/{exam.slug}/start/").status_code == 302
+    assert not Attempt.objects.exists()
+    client.force_login(learner)
+    assert client.get(f"/exams/{exam.slug}/start/").status_code == 405
+    response = client.post(f"/exams/{exam.slug}/start/", follow=True)
+    attempt = Attempt.objects.get()
+    assert response.redirect_chain[-1][0] == f"/attempts/{attempt.pk}/questions/1/"
+
+
+def test_the_question_page_shows_the_question_but_no_key(client, learner, attempt):
+    client.force_login(learner)
+    for position in (1, 2):
+        html = client.get(f"/attempts/{attempt.pk}/questions/{position}/").content.decode()
+        assert "SECRET-SOLUTION" not in html
+        assert "(A + A^T) x" not in html  # the expression key
+        assert 'id="attempt-timing"' in html
+    expression_page = client.get(f"/attempts/{attempt.pk}/questions/{position_of(attempt, 'expression')}/")
+    assert "Symbols:" in expression_page.content.decode()
+
+
+def test_another_learners_attempt_is_not_found(client, author, attempt):
+    client.force_login(author)
+    for path in ("", "questions/1/", "submit/", "result/", "status"):
+        assert client.get(f"/attempts/{attempt.pk}/{path}").status_code == 404, path
+    assert save(client, attempt, 1, "42").status_code == 404
+    assert client.post(f"/attempts/{attempt.pk}/questions/1/preview", {"answer": "x"}).status_code == 404
+
+
+def test_a_json_save_answers_with_the_server_time_and_deadline(client, learner, attempt):
+    client.force_login(learner)
+    response = save(client, attempt, position_of(attempt, "numeric"), "42")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["saved"] is True
+    assert body["deadline"] == attempt.deadline.isoformat()
+    assert abs(timezone.datetime.fromisoformat(body["server_now"]) - timezone.now()) < timedelta(seconds=5)
+
+
+def test_a_late_save_is_refused_with_a_clear_message(client, learner, attempt, settings):
+    client.force_login(learner)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=5))
+    response = save(client, attempt, 1, "42", saved_at=timezone.now().isoformat())
+    assert response.status_code == 409
+    assert response.json()["error"] == "The time limit has passed, so this answer was not saved."
+
+
+def test_a_save_stamped_before_the_deadline_arriving_in_the_grace_period_is_kept(client, learner, attempt):
+    client.force_login(learner)
+    deadline = timezone.now() - timedelta(seconds=5)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=deadline)
+    stamp = (deadline - timedelta(seconds=3)).isoformat()
+    assert save(client, attempt, 1, "42", saved_at=stamp).json()["saved"] is True
+
+
+def test_a_malformed_save_is_a_clear_error_not_a_crash(client, learner, attempt):
+    client.force_login(learner)
+    bad = client.post(
+        f"/attempts/{attempt.pk}/questions/1/answer", "{not json", content_type="application/json"
+    )
+    assert bad.status_code == 409
+    assert bad.json()["error"] == "The answer could not be read."
+    assert save(client, attempt, 99, "1").json()["error"] == "This attempt has no question 99."
+    assert save(client, attempt, 1, "x" * 5000).status_code == 409
+
+
+def test_a_plain_form_post_saves_and_moves_on(client, learner, attempt):
+    client.force_login(learner)
+    position = position_of(attempt, "numeric")
+    response = client.post(
+        f"/attempts/{attempt.pk}/questions/{position}/answer", {"answer": "42", "go": "submit"}
+    )
+    assert response["Location"] == f"/attempts/{attempt.pk}/submit/"
+    assert attempt.questions.get(position=position).response.answer == "42"
+
+
+def test_the_live_preview_shows_the_interpretation_or_the_error(client, learner, attempt):
+    client.force_login(learner)
+    url = f"/attempts/{attempt.pk}/questions/{position_of(attempt, 'expression')}/preview"
+    good = client.post(url, {"answer": "A x + A' x"}).json()
+    assert good["ok"] is True
+    assert good["shape"] == "n×1"
+    assert "A" in good["latex"]
+    typo = client.post(url, {"answer": "(A x))"}).json()
+    assert typo["ok"] is False
+    assert "column" in typo["error"]
+    numeric = client.post(
+        f"/attempts/{attempt.pk}/questions/{position_of(attempt, 'numeric')}/preview", {"answer": "4/2"}
+    )
+    assert numeric.json() == {"ok": True, "latex": "2", "shape": "", "error": ""}
+
+
+def test_flags_show_on_the_submit_page(client, learner, attempt):
+    client.force_login(learner)
+    client.post(f"/attempts/{attempt.pk}/questions/2/flag", {"flagged": "1"})
+    html = client.get(f"/attempts/{attempt.pk}/submit/").content.decode()
+    assert "Flagged for review" in html
+    assert "2 unanswered" in html
+
+
+def test_submitting_needs_a_confirmation(client, learner, attempt, django_capture_on_commit_callbacks):
+    client.force_login(learner)
+    client.post(f"/attempts/{attempt.pk}/submit/")
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.OPEN
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/attempts/{attempt.pk}/submit/", {"confirm": "on"})
+    assert response["Location"] == f"/attempts/{attempt.pk}/result/"
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.GRADED
+
+
+def test_the_result_shows_score_breakdown_and_review(
+    client, learner, attempt, django_capture_on_commit_callbacks
+):
+    client.force_login(learner)
+    save(client, attempt, position_of(attempt, "numeric"), "42")
+    save(client, attempt, position_of(attempt, "expression"), "2 A x")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/attempts/{attempt.pk}/submit/", {"confirm": "on"})
+    html = client.get(f"/attempts/{attempt.pk}/result/").content.decode()
+    assert "Score: 50.0%" in html
+    assert "Not passed" in html
+    assert "Review of Prerequisites" in html
+    assert "SECRET-SOLUTION" in html  # the full review shows solutions after submission
+    assert "(A + A^T) x" in html
+    assert client.get(f"/attempts/{attempt.pk}/status").json()["status"] == "graded"
+
+
+def test_score_only_review_hides_keys_after_submission(
+    client, learner, attempt, django_capture_on_commit_callbacks
+):
+    Exam.objects.filter(pk=attempt.exam_id).update(review=Exam.Review.SCORE_ONLY)
+    client.force_login(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/attempts/{attempt.pk}/submit/", {"confirm": "on"})
+    html = client.get(f"/attempts/{attempt.pk}/result/").content.decode()
+    assert "Score: 0.0%" in html
+    assert "SECRET-SOLUTION" not in html
+
+
+def test_visiting_an_expired_attempt_finalizes_it(
+    client, learner, attempt, django_capture_on_commit_callbacks
+):
+    client.force_login(learner)
+    save(client, attempt, position_of(attempt, "numeric"), "42")
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/attempts/{attempt.pk}/questions/1/")
+    assert response["Location"] == f"/attempts/{attempt.pk}/result/"
+    attempt.refresh_from_db()
+    assert attempt.finalized_by == Attempt.FinalizedBy.ACCESS
+    assert attempt.score == pytest.approx(0.5)
+
+
+def test_practice_mode_gives_instant_feedback(client, learner, make_question, make_exam):
+    make_question("numeric", answer="42", hints=("Multiply.",), solution="SECRET-SOLUTION 42.")
+    exam = make_exam("drill", mode="practice")
+    client.force_login(learner)
+    client.post("/exams/drill/start/")
+    attempt = Attempt.objects.get(exam=exam)
+    base = f"/attempts/{attempt.pk}/questions/1"
+    assert "Show a hint" in client.get(f"{base}/").content.decode()
+    client.post(f"{base}/hint")
+    assert "Multiply." in client.get(f"{base}/").content.decode()
+    client.post(f"{base}/check", {"answer": "41"})
+    html = client.get(f"{base}/").content.decode()
+    assert "Incorrect" in html
+    assert "SECRET-SOLUTION" in html
+
+
+def test_practice_actions_are_refused_in_a_timed_exam(client, learner, attempt):
+    client.force_login(learner)
+    assert client.post(f"/attempts/{attempt.pk}/questions/1/check", {"answer": "42"}).status_code == 404
+
+
+def test_the_dashboard_lists_attempts_best_scores_and_weakest_domains(
+    client, learner, attempt, django_capture_on_commit_callbacks
+):
+    client.force_login(learner)
+    save(client, attempt, position_of(attempt, "numeric"), "42")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/attempts/{attempt.pk}/submit/", {"confirm": "on"})
+    html = client.get("/dashboard/").content.decode()
+    assert "Best scores" in html
+    assert "50.0%" in html
+    assert "Weakest domains" in html
+    assert "Practise this domain" in html
+    assert "<polyline" in html
