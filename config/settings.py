@@ -47,17 +47,24 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = "dxam"
+# The public address of this site, for absolute links sent elsewhere (webhooks' certificate verify_url).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "accounts",
     "exams",
     "grading",
+    "certificates",
+    "integrations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -68,6 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -99,6 +107,13 @@ DATABASES = {
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction starts and wait for each other, instead of failing
+    # with "database is locked" when two requests save at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # A file, not memory, so a real Celery worker process started by a test can share the test database;
+    # one per test process, so concurrent test runs never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by all processes: django-ratelimit counts sign-in attempts in it.
@@ -127,6 +142,41 @@ LOGOUT_REDIRECT_URL = "home"
 # Sign-in attempts allowed per e-mail address and per client address (django-ratelimit rate strings).
 LOGIN_RATE_PER_ACCOUNT = os.environ.get("LOGIN_RATE_PER_ACCOUNT", "5/5m")
 LOGIN_RATE_PER_IP = os.environ.get("LOGIN_RATE_PER_IP", "30/5m")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.KeyOrSignedIn"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.KeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "key": os.environ.get("API_RATE_PER_KEY", "1200/min"),
+        "preview": os.environ.get("API_RATE_PREVIEW", "120/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dxam API",
+    "DESCRIPTION": "Practice exams for Matrix Calculus for Data Science & Machine Learning: provision "
+    "learners, run attempts, read results and verify certificates. Integrations authenticate with "
+    "`Authorization: Bearer <API key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.add_error_responses",
+    ],
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -210,9 +260,12 @@ LOGGING = {
 EXAM_GRACE_SECONDS = envint("EXAM_GRACE_SECONDS", "30")
 # Submitted attempts still ungraded after this many seconds are re-enqueued by the sweep.
 GRADING_RETRY_AFTER_SECONDS = envint("GRADING_RETRY_AFTER_SECONDS", "60")
+# Webhook deliveries are retried with exponential backoff from this many seconds.
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", "10")
 CELERY_BEAT_SCHEDULE = {
+    "resend-stale-webhooks": {"task": "integrations.tasks.resend_stale_deliveries", "schedule": 300.0},
     "sweep-attempts": {
         "task": "grading.tasks.sweep_attempts",
         "schedule": float(envint("SWEEP_SECONDS", "30")),
-    }
+    },
 }

@@ -66,6 +66,7 @@ def question_page(request, attempt_id, position):
         raise Http404("No such question in this attempt.")
     item = items[position - 1]
     response = getattr(item, "response", None)
+    feedback = response if attempt.exam.is_practice and response and response.verdict else None
     now = timezone.now()
     context = {
         "attempt": attempt,
@@ -74,7 +75,9 @@ def question_page(request, attempt_id, position):
         "item": item,
         "view": item.view,
         "response": response.answer if response else None,
-        "feedback": response if attempt.exam.is_practice and response and response.verdict else None,
+        "feedback": feedback,
+        # The engine's diagnosis codes (shape_mismatch, scalar_multiple …) as words: "shape mismatch".
+        "diagnosis": ", ".join(code.replace("_", " ") for code in feedback.diagnosis) if feedback else "",
         "hints": item.content["hints"][: item.hints_shown] if attempt.exam.is_practice else [],
         "more_hints": attempt.exam.is_practice and item.hints_shown < len(item.content["hints"]),
         "solution": item.content["solution"] if attempt.exam.is_practice and item.solution_shown else None,
@@ -230,6 +233,9 @@ def result(request, attempt_id):
         "items": items if attempt.status == Attempt.Status.GRADED and full_review else [],
         "choice_types": CHOICE_TYPES,
         "full_review": full_review,
+        "certificate": attempt.learner.certificates.filter(exam=attempt.exam).first()
+        if attempt.passed
+        else None,
         "timing": _timing(attempt, timezone.now()),
     }
     return render(request, "exams/attempt/result.html", context)

@@ -100,7 +100,7 @@ def read_bank(path, known=None):
             continue
         for index, entry in enumerate(document["questions"] or []):
             slug = entry.get("slug", "") if isinstance(entry, dict) else ""
-            entry_errors = _entry_problems(entry, index)
+            entry_errors = entry_problems(entry, index)
             if slug in seen:
                 entry_errors.append(("slug", f"the slug is used twice (also in {seen[slug]})"))
             seen.setdefault(slug, name)
@@ -120,7 +120,7 @@ def read_bank(path, known=None):
     return questions
 
 
-def _entry_problems(entry, index):
+def entry_problems(entry, index):
     if not isinstance(entry, dict):
         return [("entry", f"question #{index + 1} is not a mapping")]
     problems = [(key, "unknown key") for key in entry if key not in ENTRY_KEYS]
@@ -208,12 +208,12 @@ def import_bank(path, author=None):
             created += 1
         else:
             updated += 1
-        _apply(question, content, domains[domain_number], status)
+        apply_content(question, content, domains[domain_number], status)
         question.record_version(author)
     return ImportReport(created=created, updated=updated, unchanged=unchanged)
 
 
-def _apply(question, content, domain, status):
+def apply_content(question, content, domain, status):
     question.domain = domain
     question.status = status
     for name in ("type", "title", "stem", "difficulty", "tags", "solution", "answer", "symbols", "function"):

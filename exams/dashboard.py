@@ -18,6 +18,7 @@ def learner_summary(user):
         "best": sorted(best.values(), key=lambda attempt: attempt.exam.position),
         "chart": domain_chart(graded),
         "weakest": weakest_domains(graded),
+        "certificates": list(user.certificates.all()),
     }
 
 
@@ -39,7 +40,7 @@ def domain_chart(graded):
         x = CHART_PAD + index * step
         for number, percent in domain_percentages(attempt).items():
             y = CHART_HEIGHT - CHART_PAD - percent / 100 * (CHART_HEIGHT - 2 * CHART_PAD)
-            series.setdefault(number, []).append(f"{x:.1f},{y:.1f}")
+            series.setdefault(number, []).append((round(x, 1), round(y, 1)))
     names = dict(Domain.objects.values_list("number", "name"))
     return {
         "width": CHART_WIDTH,
@@ -49,8 +50,8 @@ def domain_chart(graded):
             {
                 "number": number,
                 "name": names[number],
-                "points": " ".join(points),
-                "last": points[-1].split(","),
+                "points": " ".join(f"{x},{y}" for x, y in points),
+                "dots": points,
             }
             for number, points in sorted(series.items())
         ],

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from grading.engine import ConfigError, check
@@ -23,19 +24,31 @@ def check_expression(symbols, expected, answer):
 
 
 # Late acknowledgement: a worker killed mid-task leaves the message on the broker for the next worker, and
-# grading is idempotent, so running a task twice is harmless.
+# grading is idempotent, so running a task twice is harmless. The outcome is stored on the attempt, so no
+# Celery result is kept: sending the task then needs only the broker, and fails fast when it is down (the
+# submission is kept and the sweep re-enqueues it) instead of waiting on the result store.
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,), retry_backoff=True,
-             max_retries=5, soft_time_limit=240, time_limit=300)  # fmt: skip
+             max_retries=5, soft_time_limit=240, time_limit=300, ignore_result=True)  # fmt: skip
 def grade_attempt(attempt_id):
+    """Grade a submitted attempt and issue the certificate it earns, in one transaction; idempotent."""
+    from certificates.models import Certificate
     from exams.models import Attempt
+    from integrations.webhooks import notify_attempt_graded, notify_certificate_issued
 
     attempt = Attempt.objects.filter(pk=attempt_id).first()
     if attempt is None:
         return None
-    return attempt.grade().status
+    with transaction.atomic():
+        attempt = attempt.grade()
+        certificate = Certificate.issue_for(attempt)
+        if attempt.status == Attempt.Status.GRADED:
+            notify_attempt_graded(attempt)
+        if certificate is not None:
+            notify_certificate_issued(certificate)
+    return attempt.status
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def finalize_attempt(attempt_id):
     """Runs at an attempt's deadline (ETA): submit it with what was saved if the learner did not."""
     from exams.models import Attempt

@@ -1,5 +1,39 @@
 import pytest
 
+from exams.models import Domain, Exam, Hint, Option, Question
+
+
+@pytest.fixture(autouse=True)
+def course_data(request):
+    """Transactional tests (live servers, worker processes) flush every table after each test, which
+    takes the data migrations' rows with it: put the domains and shipped exams back before each one."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("exams.migrations.0002_domains").create_domains(apps, None)
+    import_module("exams.migrations.0004_shipped_exams").create_exams(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Tests run Celery tasks in-process even when CELERY_BROKER_URL points at Redis (as in CI), so they
+    see grading happen; the tests of real workers switch this off for themselves."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -51,3 +85,98 @@ def redis_url():
             raise
         pytest.skip(f"no Redis at {url} (set CELERY_BROKER_URL to run this against a broker)")
     return url
+
+
+@pytest.fixture
+def make_question(db):
+    """Create a valid question of the given type (overriding any field) and record its first version."""
+
+    def make(kind="numeric", options=(), hints=("Think about it.",), **fields):
+        defaults = {
+            "slug": f"{kind.replace('_', '-')}-{Question.objects.count() + 1}",
+            "domain": Domain.objects.get(number=2),
+            "type": kind,
+            "title": f"A {kind} question",
+            "stem": "Compute $1 + 1$.",
+            "solution": "It is $2$.",
+            "difficulty": 1,
+            "status": Question.Status.PUBLISHED,
+        }
+        defaults.update(TYPE_DEFAULTS.get(kind, {}))
+        defaults.update(fields)
+        question = Question.objects.create(**defaults)
+        for position, (text, correct) in enumerate(options or TYPE_OPTIONS.get(kind, ())):
+            Option.objects.create(question=question, position=position, text=text, is_correct=correct)
+        for position, text in enumerate(hints):
+            Hint.objects.create(question=question, position=position, text=text)
+        question.record_version()
+        return question
+
+    return make
+
+
+TYPE_DEFAULTS = {
+    "numeric": {"answer": "2", "abs_tolerance": 1e-9},
+    "matrix": {"answer": "[[1, 2], [3, 4]]", "abs_tolerance": 1e-9},
+    "shape": {"answer": "n×1"},
+    "expression": {
+        "answer": "(A + A^T) x",
+        "symbols": {"A": {"shape": ["n", "n"]}, "x": {"shape": ["n", 1]}},
+        "function": "x^T A x",
+        "wrt": "x",
+    },
+}
+TYPE_OPTIONS = {
+    "single_choice": [("$2$", True), ("$3$", False), ("$11$", False)],
+    "multiple_choice": [("$2$", True), ("$4/2$", True), ("$3$", False)],
+}
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Call an action and run what it enqueued for after the commit (grading), as a real request would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def make_exam(db):
+    """An exam drawing `count` questions from the whole bank (timed unless practice), overriding any field."""
+
+    def make(slug="one", count=1, **fields):
+        defaults = {"title": slug.title(), "description": "An exam.", "blueprint": [{"count": count}]}
+        if fields.get("mode") != Exam.Mode.PRACTICE:
+            defaults["time_limit_minutes"] = 5
+        return Exam.objects.create(slug=slug, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def certifying_exam(make_question):
+    """A certifying exam of two numeric questions (answer: 2), pass mark 50%."""
+    make_question("numeric")
+    make_question("numeric")
+    return Exam.objects.create(
+        slug="cert", title="Certified Matrix Calculus", description="Certifies.", blueprint=[{"count": 2}],
+        time_limit_minutes=10, pass_mark=50, certifies=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def take(committed):
+    """Take an exam as a learner, answering `correct` of its questions right, and have it graded."""
+
+    def take(exam, learner, correct):
+        attempt = exam.start_attempt(learner)
+        for item in attempt.questions.all():
+            attempt.save_answer(item.position, "2" if item.position <= correct else "5")
+        committed(attempt.submit)
+        attempt.refresh_from_db()
+        return attempt
+
+    return take

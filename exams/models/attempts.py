@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.queueing import send_after_commit
 from exams.models.questions import Domain, Question, QuestionVersion
 from exams.question_types import CHOICE_TYPES, Outcome, grade, learner_view
 
@@ -187,8 +188,7 @@ class Attempt(models.Model):
         from grading.tasks import finalize_attempt
 
         eta = self.deadline + self.grace() + timedelta(seconds=1)
-        attempt_id = str(self.pk)
-        transaction.on_commit(lambda: finalize_attempt.apply_async(args=[attempt_id], eta=eta))
+        send_after_commit(finalize_attempt, [str(self.pk)], f"the finalization of attempt {self.pk}", eta=eta)
 
     # --- Drawing -----------------------------------------------------------------------------------------
 
@@ -208,7 +208,11 @@ class Attempt(models.Model):
             fresh = [question for question in pool if question.pk not in recent_ids]
             seen = [question for question in pool if question.pk in recent_ids]
             if len(pool) < part["count"]:
-                raise AttemptError(f"This exam cannot be started: the bank has too few questions for {part}.")
+                where = f"domain {part['domain']}" if part.get("domain") else "the whole bank"
+                raise AttemptError(
+                    f"This exam cannot be started yet: it needs {part['count']} questions from {where}, "
+                    f"and only {len(pool)} are published."
+                )
             picked = _sample(rng, fresh, min(part["count"], len(fresh)))
             picked += _sample(rng, seen, part["count"] - len(picked))
             chosen.extend(picked)
@@ -263,8 +267,10 @@ class Attempt(models.Model):
             attempt_question=item, defaults={"answer": answer, "saved_at": stamp, "received_at": now}
         )
         if not created and stamp >= response.saved_at:
+            if answer != response.answer:
+                response.forget_check()
             response.answer, response.saved_at, response.received_at = answer, stamp, now
-            response.save(update_fields=["answer", "saved_at", "received_at"])
+            response.save()
         return response
 
     @transaction.atomic
@@ -298,10 +304,15 @@ class Attempt(models.Model):
         return attempt
 
     def enqueue_grading(self):
+        """Send the attempt to a grading worker once the transaction commits.
+
+        If the broker cannot be reached the attempt stays stored as submitted, the failure is logged, and
+        the periodic sweep re-enqueues it GRADING_RETRY_AFTER_SECONDS after `grading_enqueued_at`: the
+        learner's submission never fails because the queue is down.
+        """
         from grading.tasks import grade_attempt
 
-        attempt_id = str(self.pk)
-        transaction.on_commit(lambda: grade_attempt.delay(attempt_id))
+        send_after_commit(grade_attempt, [str(self.pk)], f"the grading of attempt {self.pk}")
 
     def finalize_if_expired(self, now=None, by=FinalizedBy.DEADLINE):
         """Submit an open attempt whose time is up, with the answers saved so far."""
@@ -467,6 +478,11 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.attempt_question}: {self.answer!r}"
+
+    def forget_check(self):
+        """A changed answer drops the feedback of a practice check, which was about the old one."""
+        self.score, self.verdict, self.diagnosis, self.method, self.message = None, "", [], "", ""
+        self.needs_review = False
 
     def record(self, outcome, now, final=True):
         """Store an outcome; a practice check (final=False) is shown but graded again on submission."""

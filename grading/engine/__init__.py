@@ -5,5 +5,15 @@ from .derivative import derivative_check
 from .errors import ConfigError
 from .preview import preview
 from .results import DerivativeResult, Preview, Result
+from .warmup import warm_up
 
-__all__ = ["ConfigError", "DerivativeResult", "Preview", "Result", "check", "derivative_check", "preview"]
+__all__ = [
+    "ConfigError",
+    "DerivativeResult",
+    "Preview",
+    "Result",
+    "check",
+    "derivative_check",
+    "preview",
+    "warm_up",
+]

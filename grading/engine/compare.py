@@ -4,6 +4,10 @@ Everything that depends only on the question (declaration, parsed and shape-chec
 reference values) is built once by ``load_question`` and cached, so grading a new answer costs one parse,
 one shape check and a few stacked numpy evaluations. Results for an answer already seen are cached too:
 a class types the same answers.
+
+The test points are the admissible ones, where the reference is finite and accurately computed (see
+``accuracy`` and ``sampling``). The answer is evaluated there as it stands: an answer that is itself
+undefined or ill-conditioned at such a point disagrees with the reference, as it should.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import symbolic
+from .accuracy import admissible_draws
 from .diagnose import explain, first_disagreement
 from .dims import Shape, format_shape
 from .errors import AnswerError, ConfigError
@@ -30,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 CORRECT_MESSAGE = "your answer is correct"
 _UNREADABLE = "your answer could not be checked; please write it differently"
-_MIN_DEFINED_FRACTION = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,9 +45,8 @@ class Question:
     expected_text: str
     expected: Typed
     shape: Shape
-    samples: tuple[Sample, ...]
-    defined: tuple[np.ndarray, ...]  # per sample: the draws where the reference is finite
-    references: tuple[np.ndarray, ...]  # per sample: reference values on those draws
+    samples: tuple[Sample, ...]  # admissible draws only
+    references: tuple[np.ndarray, ...]  # per sample: reference values (draws, rows, cols)
     transposes: tuple[np.ndarray, ...] | None  # None when the reference is symmetric or not square
 
     @property
@@ -53,10 +56,9 @@ class Question:
     def values_of(self, program: Program) -> list[np.ndarray]:
         """The program's values on the same draws as ``references``."""
         values = []
-        for sample, defined, reference in zip(self.samples, self.defined, self.references, strict=True):
+        for sample, reference in zip(self.samples, self.references, strict=True):
             program.check_size(sample.sizes)
-            full = program(sample)
-            values.append(np.broadcast_to(full, (sample.draws, *reference.shape[1:]))[defined])
+            values.append(np.broadcast_to(program(sample), reference.shape))
         return values
 
     def invalid(self, message: str) -> Result:
@@ -88,29 +90,50 @@ def author_expression(declaration: Declaration, text: object, role: str) -> Type
 def _load_question(declaration: Declaration, expected: str) -> Question:
     typed = author_expression(declaration, expected, "expected answer")
     program = compile_program(typed)
-    points = samples(declaration, generator(declaration.key, expected))
-    try:
-        for sample in points:
-            program.check_size(sample.sizes)
-    except AnswerError as error:
-        raise ConfigError(f"the expected answer {expected!r} is not valid: {error.message}") from None
-    full_values = [np.broadcast_to(program(sample), _stacked(sample, typed.shape)) for sample in points]
-    defined = tuple(np.isfinite(values).all(axis=(-2, -1)) for values in full_values)
-    if sum(int(mask.sum()) for mask in defined) < _MIN_DEFINED_FRACTION * sum(s.draws for s in points):
-        raise ConfigError(
-            f"the expected answer {expected!r} is undefined (not finite) at most sampled values; declare "
-            "assumptions such as positive, spd or invertible"
-        )
-    references = tuple(values[mask] for values, mask in zip(full_values, defined, strict=True))
+    what = f"the expected answer {expected!r}"
+    points = admissible_samples(declaration, typed, program, generator(declaration.key, expected), what)
+    references = tuple(np.broadcast_to(program(sample), _stacked(sample, typed.shape)) for sample in points)
     return Question(
         declaration=declaration,
         expected_text=expected,
         expected=typed,
         shape=typed.shape,
         samples=points,
-        defined=defined,
         references=references,
         transposes=_transposes(typed.shape, references),
+    )
+
+
+def admissible_samples(
+    declaration: Declaration, reference: Typed, program: Program, rng: np.random.Generator, what: str
+) -> tuple[Sample, ...]:
+    """Test points where an author's ``reference`` (``what``: "the expected answer 'x'") is admissible, from
+    ``rng``; ConfigError if the reference is too large to evaluate or admissible nowhere."""
+    try:
+        points = samples(declaration, rng, admissible_draws(reference, program))
+        if not points:
+            raise ConfigError(f"{what} {_never_admissible(declaration, program, rng)}")
+    except AnswerError as error:  # the reference builds matrices too large to check
+        raise ConfigError(f"{what} is not valid: {error.message}") from None
+    return points
+
+
+def _never_admissible(declaration: Declaration, program: Program, rng: np.random.Generator) -> str:
+    """Why no test point was admissible: mostly undefined values, or else numerical singularity."""
+    undefined, tried = 0, 0
+    for sample in samples(declaration, rng):
+        program.check_size(sample.sizes)
+        undefined += int((~np.isfinite(program(sample)).all(axis=(-2, -1))).sum())
+        tried += sample.draws
+    if undefined >= tried / 2:
+        return (
+            "is undefined (not finite) at most sampled values; declare assumptions such as positive, spd or "
+            "invertible"
+        )
+    return (
+        "cannot be computed accurately at any sampled size and value: it inverts, divides by, or takes the "
+        "log or square root of something numerically singular or zero there (such as XᵀX when X has fewer "
+        "rows than columns); check the expression, or declare assumptions such as spd or invertible"
     )
 
 
@@ -188,7 +211,6 @@ def _counterexample(question: Question, values: list[np.ndarray], sample_index: 
     sample = question.samples[sample_index]
     sizes = ", ".join(f"{letter}={size}" for letter, size in sample.sizes.items()) or "fixed sizes"
     answer, reference = values[sample_index][draw], question.references[sample_index][draw]
-    draw = int(np.flatnonzero(question.defined[sample_index])[draw])  # index among all draws
     with np.errstate(all="ignore"):
         difference = float(np.max(np.abs(answer - reference)))
     return (

@@ -9,21 +9,22 @@ Entries are perturbed one at a time, independently, even for a symmetric X: the 
 gradient (for log det X that is X⁻ᵀ, which equals X⁻¹ at a symmetric point). Each entry gets a step of
 1e-5·(1 + |xᵢⱼ|); the central difference then has truncation error ~1e-10 and rounding error ~1e-11·|f|, so a
 tolerance of 1e-5·(1 + max|derivative|) leaves a wide margin for a right candidate and none for a wrong one.
-All perturbations of all draws are stacked into one evaluation per dimension assignment.
+All perturbations of all draws are stacked into one evaluation per dimension assignment. The points are the
+function's admissible ones (see ``accuracy``): where it is finite and accurately computable.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .compare import author_expression
+from .compare import admissible_samples, author_expression
 from .dims import SCALAR, Shape, format_shape
 from .errors import AnswerError, ConfigError
 from .limits import screen
 from .numeric import compile_program
 from .parser import parse
 from .results import DerivativeResult
-from .sampling import Sample, generator, samples
+from .sampling import Sample, generator
 from .shapes import Inference
 from .symbols import declare
 
@@ -54,8 +55,12 @@ def derivative_check(symbols: object, function: object, wrt: object, candidate: 
         return DerivativeResult(ok=False, kind=kind, message=error.message, max_error=None)
 
     function_program = compile_program(typed_function)
+    rng = generator(declaration.key, "derivative", str(function), wrt)
+    points = admissible_samples(
+        declaration, typed_function, function_program, rng, f"the function {function!r}"
+    )
     worst, failure, defined_draws, all_draws = 0.0, None, 0, 0
-    for sample in samples(declaration, generator(declaration.key, "derivative", str(function), wrt)):
+    for sample in points:
         estimate = _finite_differences(function_program, sample, wrt, kind)
         claimed = np.broadcast_to(candidate_program(sample), estimate.shape)
         defined = np.isfinite(estimate).all(axis=(-2, -1))

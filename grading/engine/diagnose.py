@@ -3,8 +3,10 @@
 Tolerance: a draw agrees when max|answer − reference| ≤ 1e-6 · max|reference| + 1e-9, entrywise over the
 matrix. The relative part makes the test independent of scale (a reference of size 1e6 and one of size 1e-3
 are judged alike); the tiny absolute part only matters for a reference that is exactly zero, where
-rounding leaves ~1e-15. Samples are well conditioned (see ``sampling``), so a correct answer computed in
-another order differs by ~1e-12 at most: six orders of magnitude of headroom on both sides.
+rounding leaves ~1e-15. Test points are admissible (see ``accuracy``): the reference's own rounding error
+there is estimated at most 1% of this tolerance, and the sampled values are well conditioned (see
+``sampling``), so a correct answer computed in another order typically differs by ~1e-12: six orders of
+magnitude of headroom on both sides.
 
 A wrong answer is tested against the usual slips, each a scalar k times either the reference or its
 transpose, with one k for all samples: k = −1 is ``sign``, the transpose is ``transpose``, any other k is

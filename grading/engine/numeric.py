@@ -116,7 +116,7 @@ class _Compiler:
             kind = product_kind(operator, shape, factor.shape)
             if kind == "matmul":
                 self.products.append((shape[0], shape[1], factor.shape[1]))
-            steps.append((_COMBINE[kind], evaluate))
+            steps.append((COMBINE[kind], evaluate))
             shape = step_shape(kind, shape, factor.shape)
             self.shapes.append(shape)
         first = factors[0]
@@ -175,13 +175,13 @@ def inverse(matrices: np.ndarray) -> np.ndarray:
         return result
 
 
-def _kron(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def kron(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     batch = np.broadcast_shapes(left.shape[:-2], right.shape[:-2])
     rows, cols = left.shape[-2] * right.shape[-2], left.shape[-1] * right.shape[-1]
     return np.einsum("...ij,...kl->...ikjl", left, right).reshape(batch + (rows, cols))
 
 
-def _diag(shape: Shape) -> Callable[[np.ndarray], np.ndarray]:
+def diagonal_function(shape: Shape) -> Callable[[np.ndarray], np.ndarray]:
     rows, cols = shape
     if rows == cols and (rows, cols) != SCALAR:  # square matrix -> its diagonal as a column
         return lambda matrix: np.diagonal(matrix, axis1=-2, axis2=-1)[..., None]
@@ -198,15 +198,15 @@ def _scalar(reduce: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray]
     return lambda matrix: reduce(matrix)[..., None, None]
 
 
-_COMBINE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+COMBINE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "matmul": np.matmul,
     "scale": np.multiply,
     "hadamard": np.multiply,
     "divide": np.divide,
-    "kron": _kron,
+    "kron": kron,
 }
 
-_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "log": np.log,
     "exp": np.exp,
     "sqrt": np.sqrt,
@@ -222,5 +222,5 @@ _FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def _call(function: str, argument_shape: Shape, argument: Evaluate) -> Evaluate:
-    apply = _diag(argument_shape) if function == "diag" else _FUNCTIONS[function]
+    apply = diagonal_function(argument_shape) if function == "diag" else FUNCTIONS[function]
     return lambda sample: apply(argument(sample))

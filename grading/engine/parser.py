@@ -187,13 +187,13 @@ class _Build:
     @staticmethod
     def inverse_transpose(children):
         operand, mark = children
-        inverse = _inverse(operand, _span(operand, mark))
+        inverse = _inverse(operand, _span(operand, mark), _span(mark, mark))
         return nodes.Transpose(inverse, span=inverse.span, depth=_depth(inverse))
 
     @staticmethod
     def power(children):
         base, caret, exponent = children
-        if isinstance(base, nodes.Power) and base.span[1] == base.exponent.span[1]:
+        if _ends_with_exponent(base):
             raise AnswerError(
                 f"two exponents in a row at {_where(caret)} are ambiguous: add brackets, as in (c^2)^3"
             )
@@ -249,8 +249,18 @@ def _chain(left: Node, operator: str, right: Node) -> nodes.Product:
     return nodes.Product(factors, operators, span=_span(left, right), depth=depth)
 
 
-def _inverse(operand: Node, span: tuple[int, int]) -> nodes.Power:
-    minus_one = nodes.Number(-1.0, "-1", span=span)
+def _ends_with_exponent(node: Node) -> bool:
+    """``c^2`` as typed, unbracketed: another ``^`` right after it would make ``c^2^3``, which is ambiguous.
+
+    ``(c^2)`` ends with its bracket and ``inv(A)`` with its parenthesis (its -1 is the word ``inv``), so a
+    power of either is a plain power.
+    """
+    return isinstance(node, nodes.Power) and node.span[1] == node.exponent.span[1]
+
+
+def _inverse(operand: Node, span: tuple[int, int], written: tuple[int, int]) -> nodes.Power:
+    """``Power(operand, -1)`` for ``inv(…)`` or ``^{-T}``; the -1 spans the text ``written`` for it."""
+    minus_one = nodes.Number(-1.0, "-1", span=written)
     return nodes.Power(operand, minus_one, span=span, depth=_depth(operand))
 
 
@@ -267,7 +277,7 @@ def _apply(function: Token, arguments: tuple[Node, ...], span: tuple[int, int]) 
     if name == "hadamard":
         return _respan(_chain(arguments[0], nodes.HADAMARD, arguments[1]), span)
     if name == "inv":
-        return _inverse(arguments[0], span)
+        return _inverse(arguments[0], span, _span(function, function))
     if name == "transpose":
         return nodes.Transpose(arguments[0], span=span, depth=_depth(arguments[0]))
     return nodes.Call(name, arguments, span=span, depth=_depth(*arguments))

@@ -18,9 +18,16 @@
     return Date.now() + clockOffset;
   }
 
+  // Every save and status response carries the server's time and the deadline: the countdown follows
+  // both, so a wrong client clock or a deadline changed on the server (an accommodation) shows at once.
+  var deadline = null;
+
   function correctClock(payload) {
     if (payload && payload.server_now) {
       clockOffset = Date.parse(payload.server_now) - Date.now();
+    }
+    if (payload && payload.deadline) {
+      deadline = Date.parse(payload.deadline);
     }
   }
 
@@ -60,7 +67,7 @@
   }
 
   if (timer && timer.dataset.deadline) {
-    var deadline = Date.parse(timer.dataset.deadline);
+    deadline = Date.parse(timer.dataset.deadline);
     var finished = false;
     var tick = function () {
       var remaining = (deadline - serverNow()) / 1000;
@@ -79,6 +86,8 @@
 
   // --- Autosave with a journal -----------------------------------------------------------------------------
   var form = document.getElementById("answer-form");
+  var submitForm = document.getElementById("submit-form");
+  var submitting = false;
   var stateNode = document.getElementById("save-state");
   var retryDelay = 2000;
   var retryTimer = null;
@@ -136,10 +145,20 @@
   function flushJournal() {
     var entries = journalEntries();
     if (!entries.length) return Promise.resolve();
-    setState("Saving…", "is-saving");
+    // Retries keep the offline message rather than flickering "Saving…", which would move the page.
+    if (!stateNode || stateNode.className.indexOf("is-offline") === -1) setState("Saving…", "is-saving");
     return Promise.all(entries.map(function (item) { return send(item.key, item.entry); }))
       .then(function () {
         retryDelay = 2000;
+        if (submitForm) {
+          // The review page: submit now that every answer is in, or show the lists again with them.
+          if (submitting) submitForm.submit();
+          else window.location.reload();
+          return;
+        }
+        // A change to this question made while these were in flight is still journaled: its own save
+        // reports "Saved" when it lands, so the page never claims an answer is saved before it is.
+        if (form && window.localStorage.getItem(form.dataset.journalKey)) return;
         setState("Saved", "is-saved");
         markAnswered();
       })
@@ -158,23 +177,48 @@
   function markAnswered() {
     var position = form && form.dataset.journalKey.split(":").pop();
     var link = document.querySelector('.qnav[data-position="' + position + '"]');
-    if (link) link.classList.toggle("qnav-answered", currentAnswer().length > 0);
+    if (!link) return;
+    var answered = currentAnswer().length > 0;
+    link.classList.toggle("qnav-answered", answered);
+    // Keep what a screen reader announces in step with what the colours show.
+    link.setAttribute(
+      "aria-label",
+      "Question " + position + ", " + (answered ? "answered" : "unanswered") +
+        (link.classList.contains("qnav-flagged") ? ", flagged" : "")
+    );
   }
 
   var saveTimer = null;
+  var lastAnswer = null; // the answer this page last journaled, as JSON
   function scheduleSave() {
+    var answer = currentAnswer();
+    // A text box fires "change" as it loses focus, after "input" has journaled the same text: there is
+    // nothing new to save, and announcing "Saving…" again would shift the page under a click on a link.
+    if (JSON.stringify(answer) === lastAnswer) return;
+    lastAnswer = JSON.stringify(answer);
     window.localStorage.setItem(
       form.dataset.journalKey,
-      JSON.stringify({ url: form.dataset.saveUrl, answer: currentAnswer(), saved_at: new Date(serverNow()).toISOString() })
+      JSON.stringify({ url: form.dataset.saveUrl, answer: answer, saved_at: new Date(serverNow()).toISOString() })
     );
     setState("Saving…", "is-saving");
     window.clearTimeout(saveTimer);
     saveTimer = window.setTimeout(flushJournal, SAVE_DELAY_MS);
   }
 
+  function renderedAnswer() {
+    // The answer as the server rendered it into the page, whatever has been changed since.
+    if (form.dataset.kind === "single_choice" || form.dataset.kind === "multiple_choice") {
+      return Array.prototype.filter.call(form.querySelectorAll("input[name=option]"), function (input) {
+        return input.defaultChecked;
+      }).map(function (input) { return input.value; });
+    }
+    var field = form.querySelector("[name=answer]");
+    return field ? field.defaultValue : "";
+  }
+
   function restoreFromJournal() {
     var stored = window.localStorage.getItem(form.dataset.journalKey);
-    if (!stored) return;
+    if (!stored) return false;
     var entry = JSON.parse(stored);
     if (Array.isArray(entry.answer)) {
       form.querySelectorAll("input[name=option]").forEach(function (input) {
@@ -184,15 +228,33 @@
       var field = form.querySelector("[name=answer]");
       if (field) field.value = entry.answer;
     }
+    return true;
   }
 
   if (form) {
-    restoreFromJournal();
+    // An answer given before this script ran (the page still loading on a slow connection) fired no
+    // event this script heard: journal it now, or it would be lost when the learner moves on.
+    if (!restoreFromJournal() && JSON.stringify(currentAnswer()) !== JSON.stringify(renderedAnswer())) {
+      scheduleSave();
+    }
+    lastAnswer = JSON.stringify(currentAnswer());
     form.addEventListener("input", scheduleSave);
     form.addEventListener("change", scheduleSave);
     window.addEventListener("online", flushJournal);
     window.addEventListener("pagehide", flushJournal);
     flushJournal();
+  }
+
+  // --- Review and submit: answers still in the journal (a save cut off by leaving a question) reach the
+  // server before the lists are read or the attempt is submitted.
+  if (submitForm) {
+    flushJournal();
+    submitForm.addEventListener("submit", function (event) {
+      if (!journalEntries().length) return;
+      event.preventDefault();
+      submitting = true;
+      flushJournal();
+    });
   }
 
   // --- Live preview --------------------------------------------------------------------------------------

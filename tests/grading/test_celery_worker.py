@@ -1,50 +1,21 @@
 """A real Celery worker process on Redis grades an answer: the production path, end to end."""
 
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
 from config.celery import app
 from grading.tasks import check_expression
+from tests.workers import queue_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SYMBOLS = {"A": {"shape": ["n", "n"]}, "x": {"shape": ["n", 1]}}
 
 
-WORKER_COMMAND = [
-    sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-    "--without-gossip", "--without-mingle", "--loglevel", "INFO",
-]  # fmt: skip
-
-
 @pytest.fixture
-def worker(redis_url, tmp_path):
-    env = {**os.environ, "CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url}
-    log = (tmp_path / "worker.log").open("w")
-    # A queue of its own, so parallel test runs (and any other worker on this Redis) never take its tasks.
-    queue = f"grading-test-{uuid.uuid4().hex}"
-    process = subprocess.Popen(
-        [*WORKER_COMMAND, "--queues", queue, "--hostname", f"{queue}@%h"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    process.queue = queue
-    previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
-    yield process
-    app.conf.update(previous)
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+def worker(redis_url, tmp_path, monkeypatch):
+    with queue_worker(redis_url, tmp_path / "worker.log", monkeypatch) as process:
+        yield process
 
 
 @pytest.mark.worker

@@ -1,0 +1,101 @@
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+# Crockford's base32 without the look-alikes I, L, O, U: references are read aloud and typed by hand.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_code():
+    """The public verification code: 192 random bits, URL-safe; nothing about it can be guessed or counted."""
+    return secrets.token_urlsafe(24)
+
+
+def new_reference():
+    token = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"DX-{token[:4]}-{token[4:]}"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """Earned by passing a certifying exam: once per learner and exam; a better pass updates the score."""
+
+    code = models.CharField(max_length=64, unique=True, default=new_code, editable=False)
+    reference = models.CharField(max_length=16, unique=True, default=new_reference, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    exam = models.ForeignKey("exams.Exam", on_delete=models.PROTECT, related_name="certificates")
+    attempt = models.ForeignKey("exams.Attempt", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(
+        max_length=120, help_text="The learner's display name when issued or last updated."
+    )
+    exam_title = models.CharField(max_length=200)
+    score = models.FloatField(help_text="Fraction of the marks, 0 to 1, of the best passing attempt.")
+    domain_scores = models.JSONField(default=dict)
+    issued_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["learner", "exam"], name="one_certificate_per_exam")]
+
+    def __str__(self):
+        return f"{self.reference} — {self.name} — {self.exam_title}"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def percent(self):
+        return round(self.score * 100, 1)
+
+    @classmethod
+    def issue_for(cls, attempt):
+        """Issue (or improve) the certificate a graded attempt earns; returns it, or None if none is earned.
+
+        Idempotent: grading the same attempt again, or a retried task, finds the certificate already there.
+        Failing never touches an existing certificate.
+        """
+        if not (attempt.exam.certifies and attempt.status == "graded" and attempt.passed):
+            return None
+        details = {
+            "attempt": attempt,
+            "name": attempt.learner.display_name or attempt.learner.email,
+            "exam_title": attempt.exam.title,
+            "score": attempt.score,
+            "domain_scores": attempt.domain_scores,
+        }
+        with transaction.atomic():
+            certificate = (
+                cls.objects.select_for_update().filter(learner=attempt.learner, exam=attempt.exam).first()
+            )
+            if certificate is None:
+                try:
+                    with transaction.atomic():
+                        return cls.objects.create(learner=attempt.learner, exam=attempt.exam, **details)
+                except IntegrityError:  # a concurrent grading issued it first
+                    certificate = cls.objects.select_for_update().get(
+                        learner=attempt.learner, exam=attempt.exam
+                    )
+            if attempt.score > certificate.score:
+                for field, value in details.items():
+                    setattr(certificate, field, value)
+                certificate.save()
+        return certificate
+
+    def revoke(self, reason, now=None):
+        self.revoked_at = now or timezone.now()
+        self.revoked_reason = reason
+        self.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])

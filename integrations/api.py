@@ -1,0 +1,155 @@
+"""REST API for integrations: provisioning learners, their certificates, and webhook endpoints."""
+
+import hashlib
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certificates.api import VerificationSerializer, verification
+from certificates.models import Certificate
+from config.api import integration_of
+from integrations.models import ProvisionedLearner, WebhookEndpoint
+
+
+class IntegrationsOnly:
+    """Endpoints that exist only for integration keys (a learner's session has nothing to do here)."""
+
+    allow_users = False
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if integration_of(request) is None:
+            raise NotAuthenticated("Use an integration's API key.")
+
+
+class LearnerSerializer(serializers.Serializer):
+    external_id = serializers.CharField(max_length=200)
+    display_name = serializers.CharField(max_length=120, help_text="Shown on the learner's certificates.")
+    email = serializers.EmailField(required=False, help_text="Optional; must not belong to another account.")
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+def learner_data(provision):
+    return {
+        "external_id": provision.external_id,
+        "display_name": provision.user.display_name,
+        "email": provision.user.email,
+        "created_at": provision.created_at,
+    }
+
+
+def placeholder_email(integration, external_id):
+    digest = hashlib.sha256(f"{integration.pk}:{external_id}".encode()).hexdigest()[:20]
+    return f"lms-{digest}@provisioned.dxam.invalid"
+
+
+class LearnerList(IntegrationsOnly, generics.ListAPIView):
+    """The integration's learners; POST provisions one by external id (create-or-get, idempotent)."""
+
+    required_scope = "learners"
+    serializer_class = LearnerSerializer
+
+    def get_queryset(self):
+        return ProvisionedLearner.objects.filter(integration=integration_of(self.request)).select_related(
+            "user"
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([learner_data(provision) for provision in page])
+
+    @extend_schema(request=LearnerSerializer, responses={201: LearnerSerializer, 200: LearnerSerializer})
+    def post(self, request):
+        data = LearnerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        integration = integration_of(request)
+        external_id = data.validated_data["external_id"]
+        existing = ProvisionedLearner.objects.filter(integration=integration, external_id=external_id).first()
+        if existing is not None:
+            return Response(learner_data(existing))
+        email = data.validated_data.get("email") or placeholder_email(integration, external_id)
+        User = get_user_model()
+        try:
+            with transaction.atomic():
+                if User.objects.filter(email__iexact=email).exists():
+                    raise ValidationError({"email": ["This address belongs to another account."]})
+                user = User.objects.create_user(email, None, display_name=data.validated_data["display_name"])
+                provision = ProvisionedLearner.objects.create(
+                    integration=integration, external_id=external_id, user=user
+                )
+        except IntegrityError:  # the same learner provisioned concurrently: return the winner's record
+            provision = ProvisionedLearner.objects.get(integration=integration, external_id=external_id)
+            return Response(learner_data(provision))
+        return Response(learner_data(provision), status=status.HTTP_201_CREATED)
+
+
+class LearnerDetail(IntegrationsOnly, APIView):
+    required_scope = "learners"
+
+    @extend_schema(responses=LearnerSerializer)
+    def get(self, request, external_id):
+        provision = get_object_or_404(
+            ProvisionedLearner.objects.select_related("user"),
+            integration=integration_of(request),
+            external_id=external_id,
+        )
+        return Response(learner_data(provision))
+
+
+class HeldCertificateSerializer(VerificationSerializer):
+    code = serializers.CharField(help_text="The verification code: /verify/<code> and the verify endpoint.")
+
+
+class LearnerCertificates(IntegrationsOnly, APIView):
+    """The certificates one of the integration's learners holds."""
+
+    required_scope = "learners"
+
+    def get(self, request, external_id):
+        provision = get_object_or_404(
+            ProvisionedLearner, integration=integration_of(request), external_id=external_id
+        )
+        certificates = Certificate.objects.filter(learner=provision.user)
+        return Response(
+            [{"code": certificate.code, **verification(certificate)} for certificate in certificates]
+        )
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEndpoint.Event.choices))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "is_active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_events(self, events):
+        if not events:
+            raise ValidationError("Subscribe to at least one event.")
+        return sorted(set(events))
+
+
+class WebhookList(IntegrationsOnly, generics.ListCreateAPIView):
+    """The integration's webhook endpoints; deliveries are signed with its webhook secret."""
+
+    serializer_class = WebhookSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return WebhookEndpoint.objects.filter(integration=integration_of(self.request))
+
+    def perform_create(self, serializer):
+        serializer.save(integration=integration_of(self.request))
+
+
+class WebhookDetail(IntegrationsOnly, generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = WebhookSerializer
+
+    def get_queryset(self):
+        return WebhookEndpoint.objects.filter(integration=integration_of(self.request))

@@ -1,0 +1,87 @@
+import pytest
+
+from exams.models import Question
+
+pytestmark = pytest.mark.django_db
+
+ENTRY = {
+    "slug": "api-linear-form",
+    "type": "expression",
+    "title": "Gradient of a linear form",
+    "difficulty": 1,
+    "status": "published",
+    "stem": "Convention: gradients have the shape of the variable. Find the gradient of $a^T x$.",
+    "symbols": {"a": {"shape": ["n", 1]}, "x": {"shape": ["n", 1]}},
+    "answer": "a",
+    "function": "a^T x",
+    "wrt": "x",
+    "hints": ["Write it as a sum."],
+    "solution": "It is $a$.",
+}
+
+
+def test_questions_can_be_created_read_and_updated_with_validation(api):
+    created = api.post("/api/v1/questions/", {"domain": 3, "entry": ENTRY}, format="json")
+    assert created.status_code == 201, created.json()
+    question = Question.objects.get(slug="api-linear-form")
+    assert question.current_version.number == 1
+    wrong = {**ENTRY, "answer": "a^T"}
+    refused = api.put("/api/v1/questions/api-linear-form/", {"domain": 3, "entry": wrong}, format="json")
+    assert refused.status_code == 400
+    assert "answer" in refused.json()["error"]["details"]
+    better = {**ENTRY, "stem": ENTRY["stem"] + " Show your steps."}
+    assert (
+        api.put(
+            "/api/v1/questions/api-linear-form/", {"domain": 3, "entry": better}, format="json"
+        ).status_code
+        == 200
+    )
+    question.refresh_from_db()
+    assert question.current_version.number == 2
+    assert api.get("/api/v1/questions/api-linear-form/").json()["entry"]["stem"].endswith("Show your steps.")
+
+
+def test_the_bank_exports_and_imports_yaml_all_or_nothing(api):
+    api.post("/api/v1/questions/", {"domain": 3, "entry": ENTRY}, format="json")
+    files = api.get("/api/v1/bank/export/").json()["files"]
+    assert [file["name"] for file in files] == ["03-derivatives-basics.yaml"]
+    broken = files[0]["text"].replace("answer: a\n", "answer: a^T\n")
+    response = api.post(
+        "/api/v1/bank/import/", {"files": [{"name": "03-x.yaml", "text": broken}]}, format="json"
+    )
+    assert response.status_code == 422
+    problem = response.json()["error"]["details"]["problems"][0]
+    assert (problem["file"], problem["slug"], problem["field"]) == ("03-x.yaml", "api-linear-form", "answer")
+    same = api.post("/api/v1/bank/import/", {"files": files}, format="json").json()
+    assert same == {"created": 0, "updated": 0, "unchanged": 1}
+
+
+def test_learners_and_keys_without_the_bank_scope_cannot_touch_the_bank(
+    client, learner, integration, key_client
+):
+    client.force_login(learner)
+    assert client.get("/api/v1/questions/").status_code == 403
+    assert key_client(integration, ["attempts"]).get("/api/v1/bank/export/").status_code == 403
+
+
+def test_authors_use_the_bank_api_with_their_session(client, author):
+    client.force_login(author)
+    assert client.get("/api/v1/questions/").status_code == 200
+
+
+def test_preview_interprets_an_expression(api):
+    body = api.post(
+        "/api/v1/preview/",
+        {"symbols": {"A": {"shape": ["n", "n"]}, "x": {"shape": ["n", 1]}}, "answer": "A x + A' x"},
+        format="json",
+    ).json()
+    assert body["ok"] is True
+    assert body["shape"] == "n×1"
+    bad = api.post(
+        "/api/v1/preview/", {"symbols": {"A": {"shape": ["n", "n"]}}, "answer": "A +"}, format="json"
+    ).json()
+    assert bad["ok"] is False and bad["error"]
+    broken_symbols = api.post(
+        "/api/v1/preview/", {"symbols": {"A": {"shape": "big"}}, "answer": "A"}, format="json"
+    )
+    assert broken_symbols.status_code == 400
