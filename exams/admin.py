@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin_mixins import ReadOnlyInline
 from exams.models import Domain, Hint, Option, Question, QuestionVersion
 from exams.question_types import CHOICE_TYPES, option_problems, validate_content
 
@@ -120,22 +121,11 @@ class HintInline(AuthorPermissions, admin.TabularInline):
     fields = ["position", "text"]
 
 
-class VersionInline(AuthorPermissions, admin.TabularInline):
+class VersionInline(ReadOnlyInline, AuthorPermissions, admin.TabularInline):
     model = QuestionVersion
-    extra = 0
-    can_delete = False
     fields = ["number", "created_at", "created_by"]
     readonly_fields = fields
     ordering = ["-number"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Question)

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
+from config.admin_mixins import ReadOnlyInline
 from integrations.models import ApiKey, Integration, ProvisionedLearner, WebhookDelivery, WebhookEndpoint
 
 
@@ -37,25 +38,15 @@ def scope_list(key):
     return ", ".join(key.scopes)
 
 
-class ApiKeyInline(admin.TabularInline):
+class ApiKeyInline(ReadOnlyInline, admin.TabularInline):
     """The integration's keys, read-only: they are created with "Create API key" and revoked from the list."""
 
     model = ApiKey
     fields = readonly_fields = KEY_FIELDS
-    extra = 0
 
     @admin.display(description="Scopes")
     def scopes_display(self, key):
         return scope_list(key)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ApiKeyForm(forms.Form):
