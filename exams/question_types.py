@@ -274,11 +274,8 @@ def interpret(content, text):
             )
         if kind == "matrix":
             matrix = answers.parse_matrix(text)
-            rows = r" \\ ".join(" & ".join(variants.format_number(value) for value in row) for row in matrix)
             return Interpretation(
-                ok=True,
-                latex=rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}",
-                shape=answers.format_shape(matrix.shape),
+                ok=True, latex=variants.format_value(matrix), shape=answers.format_shape(matrix.shape)
             )
         if kind == "shape":
             shape = answers.format_shape(answers.parse_shape(text))

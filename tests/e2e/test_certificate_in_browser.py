@@ -9,22 +9,14 @@ from certificates.models import Certificate
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page, live_server, email, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="Dashboard")).to_be_visible()
-
-
 def test_a_learner_downloads_their_certificate_and_anyone_can_verify_it(
-    page, browser, live_server, certifying_exam, learner, password, take, tmp_path
+    page, browser, live_server, sign_in, certifying_exam, learner, take, tmp_path
 ):
     take(certifying_exam, learner, correct=2)
     certificate = Certificate.objects.get()
-    sign_in(page, live_server, learner.email, password)
+    sign_in(page.context, learner)
 
-    page.get_by_role("link", name="Dashboard").click()
+    page.goto(f"{live_server.url}/dashboard/")
     certificates = page.get_by_role("region", name="Certificates")
     certificates.get_by_role("link", name="Certified Matrix Calculus").click()
     expect(page.get_by_role("heading", name="Certified Matrix Calculus")).to_be_visible()
