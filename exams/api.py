@@ -56,10 +56,6 @@ class QuestionViewSerializer(serializers.Serializer):
     saved_at = serializers.DateTimeField(allow_null=True)
 
 
-def extend_schema_field_list(serializer_class):
-    return extend_schema_field(serializer_class(many=True))
-
-
 class AttemptSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     exam = serializers.CharField(source="exam.slug")
@@ -81,7 +77,7 @@ class AttemptSerializer(serializers.Serializer):
     def get_remaining_seconds(self, attempt) -> float | None:
         return attempt.remaining_seconds(self.context["now"])
 
-    @extend_schema_field_list(QuestionViewSerializer)
+    @extend_schema_field(QuestionViewSerializer(many=True))
     def get_questions(self, attempt):
         rows = []
         for item in attempt.questions.select_related("version", "response"):
