@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format worker benchmark
+.PHONY: run test setup lint format worker benchmark loadtest
 
 setup:
 	@scripts/bootstrap
@@ -38,3 +38,10 @@ worker:
 benchmark:
 	@scripts/bootstrap
 	$(PY) benchmarks/grading.py
+
+# The load and fault test (benchmarks/load/README.md): a production-like stack on scratch resources, simulated
+# learners, a report. Settings are variables: make loadtest LEARNERS=200 DURATION=180 FAULT=redis-restart
+loadtest:
+	@scripts/bootstrap
+	@$(PY) -m pip install --quiet -r benchmarks/load/requirements.txt
+	$(PY) benchmarks/load/run.py
