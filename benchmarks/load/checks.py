@@ -220,5 +220,20 @@ def grading_latencies(learner_emails: list[str], result_seen: dict) -> tuple[lis
     return grading, shown
 
 
+def verdict_counts(learner_emails: list[str]) -> list[tuple[str, int]]:
+    """How the graded answers came out (a `review` verdict is a grading failure that was not the learner's)."""
+    from django.db.models import Count
+
+    from exams.models import Response
+
+    rows = (
+        Response.objects.filter(attempt_question__attempt__learner__email__in=learner_emails, graded_at__isnull=False)
+        .values_list("verdict")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return list(rows)
+
+
 def worker_log(path: Path) -> str:
     return path.read_text(errors="replace") if path.exists() else ""

@@ -37,7 +37,7 @@ class _QueryCounter:
 def post_fork(server, worker):
     if _log_dir:
         path = Path(_log_dir) / f"requests-{os.getpid()}.tsv"
-        _state["log"] = path.open("a", buffering=1 << 16)
+        _state["log"] = path.open("a", buffering=1)  # line by line: read while running
 
 
 def pre_request(worker, req):

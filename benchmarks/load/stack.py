@@ -289,7 +289,7 @@ class Stack:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.request_logs = directory / "requests"
         self.request_logs.mkdir(exist_ok=True)
-        self.database = f"dxam_load_{directory.name.replace('-', '_')}"
+        self.database = "dxam_load_" + directory.name.removeprefix("dxam-load-").lower()
         postgres_class = SharedPostgres if options.postgres == "shared" else PrivatePostgres
         self.postgres = postgres_class(directory, self.database)
         self.redis = PrivateRedis(directory)
@@ -406,7 +406,8 @@ class Stack:
         try:
             with socket.create_connection(("127.0.0.1", self.web_port), timeout=1) as connection:
                 connection.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                return connection.recv(64).startswith(b"HTTP/1.1 200") or False
+                status_line = connection.recv(64).split(b"\r\n", 1)[0].split()
+                return status_line[1:2] == [b"200"]
         except OSError:
             return False
 
