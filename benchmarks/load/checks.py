@@ -34,7 +34,9 @@ def check_answers(ledger: Ledger) -> Check:
     from exams.models import Response
 
     confirmed_positions = {
-        key: records for key, records in ledger.records.items() if any(r.outcome == "confirmed" for r in records)
+        key: records
+        for key, records in ledger.records.items()
+        if any(r.outcome == "confirmed" for r in records)
     }
     stored = {
         (str(attempt), position): response
@@ -56,27 +58,37 @@ def check_answers(ledger: Ledger) -> Check:
             problems.append(f"{label}: confirmed {latest.answer!r} but nothing is stored")
             continue
         if _normal(response.answer) != _normal(latest.answer):
-            newer = [r for r in records if r.seq > latest.seq and _normal(r.answer) == _normal(response.answer)]
+            newer = [
+                r for r in records if r.seq > latest.seq and _normal(r.answer) == _normal(response.answer)
+            ]
             if newer:  # sent later, stored, but its answer never reached the learner: not a loss
                 unconfirmed_newer += 1
                 continue
             problems.append(
-                f"{label}: confirmed {latest.answer!r} (change {latest.seq}) but {response.answer!r} is stored"
+                f"{label}: confirmed {latest.answer!r} (change {latest.seq}) "
+                f"but {response.answer!r} is stored"
             )
             continue
         json_stamps = [r for r in confirmed if r.via == "json" and r.returned_saved_at]
-        newest_stamp = max(
-            (datetime.fromisoformat(r.returned_saved_at) for r in json_stamps), default=None
-        )
+        newest_stamp = max((datetime.fromisoformat(r.returned_saved_at) for r in json_stamps), default=None)
         if newest_stamp is not None and response.saved_at < newest_stamp:
-            problems.append(f"{label}: stored stamp {response.saved_at} is older than the confirmed {newest_stamp}")
-        elif latest.via == "json" and not any(_same_moment(response.saved_at, r.returned_saved_at) for r in json_stamps):
+            problems.append(
+                f"{label}: stored stamp {response.saved_at} is older than the confirmed {newest_stamp}"
+            )
+        elif latest.via == "json" and not any(
+            _same_moment(response.saved_at, r.returned_saved_at) for r in json_stamps
+        ):
             later_form = any(r.via == "form" and r.seq == latest.seq for r in confirmed)
             if not later_form:
                 problems.append(f"{label}: stored stamp {response.saved_at} is none of the confirmed stamps")
     detail = (
-        f"{confirmations} confirmed saves on {len(confirmed_positions)} questions checked against the database"
-        + (f"; {unconfirmed_newer} hold a newer answer whose confirmation the learner never heard" if unconfirmed_newer else "")
+        f"{confirmations} confirmed saves on {len(confirmed_positions)} questions "
+        "checked against the database"
+        + (
+            f"; {unconfirmed_newer} hold a newer answer whose confirmation the learner never heard"
+            if unconfirmed_newer
+            else ""
+        )
     )
     return Check("every confirmed answer is stored (value and stamp)", not problems, detail, problems)
 
@@ -104,13 +116,16 @@ def check_grading(learner_emails: list[str], worker_log: str) -> list[Check]:
             if hasattr(item, "response") and item.response.graded_at is not None
         }
         if stamps - {attempt.graded_at} or attempt.score is None:
-            problems.append(f"attempt {attempt.pk}: responses graded at {sorted(stamps)}, attempt at {attempt.graded_at}")
+            problems.append(
+                f"attempt {attempt.pk}: responses graded at {sorted(stamps)}, attempt at {attempt.graded_at}"
+            )
     grace = settings.EXAM_GRACE_SECONDS
     now = timezone.now()
     overdue = [
-        a for a in attempts
+        a
+        for a in attempts
         if a.status == Attempt.Status.OPEN and a.deadline and (now - a.deadline).total_seconds() > grace + 5
-    ]  # fmt: skip
+    ]
     runs = Counter(re.findall(r"grade_attempt\[[0-9a-f-]+\] received", worker_log))
     task_runs = sum(runs.values())
     checks = [
@@ -160,7 +175,9 @@ def check_certificates_and_webhooks(learner_emails: list[str], received: dict) -
     certificate_keys = {f"certificate.issued:{c.code}" for c in certificates}
     delivered_keys = {d.event_key for d in deliveries}
     problems = [f"{key} queued {n} times" for (_, key), n in per_key.items() if n > 1]
-    problems += [f"no delivery queued for {key}" for key in sorted((graded_keys | certificate_keys) - delivered_keys)]
+    problems += [
+        f"no delivery queued for {key}" for key in sorted((graded_keys | certificate_keys) - delivered_keys)
+    ]
     not_sent = [d for d in deliveries if d.status != WebhookDelivery.Status.SUCCEEDED]
     problems += [f"delivery {d.pk} ({d.event_key}) is {d.status}: {d.last_error}" for d in not_sent]
     received_ids = Counter(received.get("ids", []))
@@ -173,7 +190,8 @@ def check_certificates_and_webhooks(learner_emails: list[str], received: dict) -
     webhook_check = Check(
         "one webhook delivery per event, every one received",
         not problems,
-        f"{len(deliveries)} deliveries ({len(graded_keys)} attempt.graded, {len(certificate_keys)} certificate.issued);"
+        f"{len(deliveries)} deliveries ({len(graded_keys)} attempt.graded, "
+        f"{len(certificate_keys)} certificate.issued);"
         f" {sum(received_ids.values())} POSTs received, {repeats} repeated deliveries",
         problems,
     )
@@ -199,8 +217,11 @@ def deadline_report(learner_emails: list[str]) -> tuple[dict, Check | None]:
         f"{by}: {len(values)} attempts, submitted_at − deadline {min(values):.1f}…{max(values):.1f} s"
         for by, values in sorted(lags.items())
     )
-    return dict(lags), Check("deadline finalization records the deadline as submitted_at", not wrong,
-                             f"{total - wrong}/{total} stamped with their deadline — {detail}")  # fmt: skip
+    return dict(lags), Check(
+        "deadline finalization records the deadline as submitted_at",
+        not wrong,
+        f"{total - wrong}/{total} stamped with their deadline — {detail}",
+    )
 
 
 def grading_latencies(learner_emails: list[str], result_seen: dict) -> tuple[list[float], list[float]]:
@@ -209,7 +230,9 @@ def grading_latencies(learner_emails: list[str], result_seen: dict) -> tuple[lis
     from exams.models import Attempt
 
     graded = Attempt.objects.filter(
-        learner__email__in=learner_emails, status=Attempt.Status.GRADED, finalized_by=Attempt.FinalizedBy.LEARNER
+        learner__email__in=learner_emails,
+        status=Attempt.Status.GRADED,
+        finalized_by=Attempt.FinalizedBy.LEARNER,
     )
     grading, shown = [], []
     for attempt in graded:
@@ -221,13 +244,15 @@ def grading_latencies(learner_emails: list[str], result_seen: dict) -> tuple[lis
 
 
 def verdict_counts(learner_emails: list[str]) -> list[tuple[str, int]]:
-    """How the graded answers came out (a `review` verdict is a grading failure that was not the learner's)."""
+    """How the graded answers came out (`review`: a grading failure that was not the learner's)."""
     from django.db.models import Count
 
     from exams.models import Response
 
     rows = (
-        Response.objects.filter(attempt_question__attempt__learner__email__in=learner_emails, graded_at__isnull=False)
+        Response.objects.filter(
+            attempt_question__attempt__learner__email__in=learner_emails, graded_at__isnull=False
+        )
         .values_list("verdict")
         .annotate(n=Count("id"))
         .order_by("-n")

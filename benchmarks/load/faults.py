@@ -107,7 +107,9 @@ async def redis_restart(stack: Stack, log: FaultLog, cpu, options, probe):
     log.worker_expected_back = False
     lines = stack.worker.log_text().splitlines()
     telling = [line for line in lines if "CRITICAL" in line or "Restoring" in line]
-    log.say(f"THE WORKER IS GONE (exit code {stack.worker.exit_code()}); nothing restarts it, grading has stopped")
+    log.say(
+        f"THE WORKER IS GONE (exit code {stack.worker.exit_code()}); nothing restarts it, grading has stopped"
+    )
     for line in telling[-3:]:
         log.say(f"    worker log: {line.strip()[:200]}")
     log.checks.append(

@@ -94,10 +94,12 @@ class Page:
 
     @property
     def csrf(self) -> str:
-        return _attr("csrfmiddlewaretoken\" value", self.text) or ""
+        return _attr('csrfmiddlewaretoken" value', self.text) or ""
 
     def timing(self) -> dict | None:
-        match = re.search(r'<script id="attempt-timing" type="application/json">(.*?)</script>', self.text, re.S)
+        match = re.search(
+            r'<script id="attempt-timing" type="application/json">(.*?)</script>', self.text, re.S
+        )
         return json.loads(match.group(1)) if match else None
 
     def form_data(self, name: str) -> str | None:
@@ -110,7 +112,8 @@ class Page:
     def current_answer(self):
         if self.form_data("kind") in CHOICE_TYPES:
             return sorted(
-                html.unescape(value) for value in re.findall(r'name="option" value="([^"]*)" checked', self.text)
+                html.unescape(value)
+                for value in re.findall(r'name="option" value="([^"]*)" checked', self.text)
             )
         textarea = re.search(r'<textarea id="answer-input"[^>]*>(.*?)</textarea>', self.text, re.S)
         if textarea:
@@ -140,8 +143,20 @@ def iso_ms(moment: float) -> str:
 
 
 class Learner:
-    def __init__(self, index, http, base_url, recorder: Recorder, ledger: Ledger, pace: Pace, oracle, exam_slug,
-                 session_key=None, proxy=True, rng=None):  # fmt: skip
+    def __init__(
+        self,
+        index,
+        http,
+        base_url,
+        recorder: Recorder,
+        ledger: Ledger,
+        pace: Pace,
+        oracle,
+        exam_slug,
+        session_key=None,
+        proxy=True,
+        rng=None,
+    ):
         self.index = index
         self.http: aiohttp.ClientSession = http
         self.base = base_url
@@ -174,7 +189,9 @@ class Learner:
         if self.proxy:
             # As the TLS-terminating proxy in front of production would: the client's address and scheme.
             headers["X-Forwarded-Proto"] = "https"
-            headers["X-Forwarded-For"] = f"10.{self.index // 65536 % 256}.{self.index // 256 % 256}.{self.index % 256}"
+            headers["X-Forwarded-For"] = (
+                f"10.{self.index // 65536 % 256}.{self.index // 256 % 256}.{self.index % 256}"
+            )
         if method == "POST":
             headers["Origin"] = f"{scheme}://{self.base.split('://', 1)[1]}"
         if self.referer:
@@ -184,8 +201,18 @@ class Learner:
         headers.update(extra or {})
         return headers
 
-    async def fetch(self, method: str, path: str, *, data=None, json_body=None, accept=None, headers=None,
-                    expect=(200,), kind=None):  # fmt: skip
+    async def fetch(
+        self,
+        method: str,
+        path: str,
+        *,
+        data=None,
+        json_body=None,
+        accept=None,
+        headers=None,
+        expect=(200,),
+        kind=None,
+    ):
         """One request as the browser sends it; returns (status, text, location) or None with no answer."""
         body_type = "application/json" if json_body is not None else ""
         kind = kind or classify(method, path, body_type)
@@ -258,7 +285,9 @@ class Learner:
         """clearTimeout(previous); setTimeout(...): a timer of the same purpose is replaced."""
         if purpose in self.timers:
             self.timers[purpose].cancel()
-        self.timers[purpose] = asyncio.get_running_loop().call_later(delay, self.spawn, coroutine_function, *args)
+        self.timers[purpose] = asyncio.get_running_loop().call_later(
+            delay, self.spawn, coroutine_function, *args
+        )
 
     def spawn(self, coroutine_function, *args):
         task = asyncio.get_running_loop().create_task(coroutine_function(*args))
@@ -308,7 +337,9 @@ class Learner:
 
     async def send(self, key: str, entry: dict) -> str:
         record = self.ledger.sent(
-            entry["attempt"], entry["position"], SaveRecord(entry["edit"], entry["answer"], entry["saved_at"], "json")
+            entry["attempt"],
+            entry["position"],
+            SaveRecord(entry["edit"], entry["answer"], entry["saved_at"], "json"),
         )
         reply = await self.fetch(
             "POST",
@@ -502,7 +533,9 @@ class Learner:
         else:
             fields.append(("answer", answer))
         record = self.ledger.sent(
-            self.attempt_id, position, SaveRecord(self.edits.get((self.attempt_id, position), 0), answer, None, "form")
+            self.attempt_id,
+            position,
+            SaveRecord(self.edits.get((self.attempt_id, position), 0), answer, None, "form"),
         )
         outcome = await self.post_form(page.form_data("save-url"), fields, kind="save and next (form)")
         if outcome is None or outcome[1] is None:

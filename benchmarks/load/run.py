@@ -2,7 +2,7 @@
 
     make loadtest                                  # 20 learners, 60 s (see benchmarks/load/README.md)
     make loadtest LEARNERS=200 DURATION=180        # the issue 18 scenario
-    make loadtest FAULT=redis-restart              # kill-worker, redis-restart, kill-web, deadline-worker-down
+    make loadtest FAULT=redis-restart              # or kill-worker, kill-web, deadline-worker-down
     make loadtest SCENARIO=signin LEARNERS=200     # a class signing in through the proxy within a minute
     make loadtest SCENARIO=profile                 # one worker, one learner, cProfile per request type
 
@@ -69,25 +69,38 @@ class Config:
 
 def config_from_arguments(argv=None) -> Config:
     env = os.environ
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
 
     def option(name, kind, default, help_text):
         variable = name.upper().replace("-", "_")
         value = env.get(variable, "") or default
-        parser.add_argument(f"--{name}", type=kind, default=kind(value) if value != "" else None,
-                            help=f"{help_text} (env {variable}, default {default!r})")  # fmt: skip
+        parser.add_argument(
+            f"--{name}",
+            type=kind,
+            default=kind(value) if value != "" else None,
+            help=f"{help_text} (env {variable}, default {default!r})",
+        )
 
     option("scenario", str, "exam", f"one of {', '.join(SCENARIOS)}")
     option("learners", int, 20, "simulated learners")
     option("duration", float, 60, "seconds the learners work")
-    option("ramp", float, "", "seconds over which the learners arrive (default: a quarter of the duration, ≤ 30)")
+    option(
+        "ramp", float, "", "seconds over which the learners arrive (default: a quarter of the duration, ≤ 30)"
+    )
     option("fault", str, "none", f"one of {', '.join(faults.FAULTS)}")
     option("fault-at", float, 30, "seconds into the run when the fault starts")
     option("kills", int, 2, "kill-worker/kill-web: how many kills")
     option("fault-every", float, 20, "seconds between two kills")
     option("restart-after", float, 5, "kill-worker: seconds before the 'supervisor' restarts the worker")
-    option("down", float, 10, "redis-restart: seconds Redis is down; deadline-worker-down: seconds the worker "
-           "stays down after the last deadline and grace period")  # fmt: skip
+    option(
+        "down",
+        float,
+        10,
+        "redis-restart: seconds Redis is down; deadline-worker-down: seconds the worker "
+        "stays down after the last deadline and grace period",
+    )
     option("drain", float, 150, "seconds to wait after the run for grading and webhooks to finish")
     option("web-workers", int, 2, "gunicorn workers")
     option("web-class", str, "sync", "gunicorn worker class (sync, gthread)")
@@ -104,13 +117,31 @@ def config_from_arguments(argv=None) -> Config:
     option("keep", int, 0, "1: keep the run directory (logs, request logs) after the run")
     args = parser.parse_args(argv)
     config = Config(
-        scenario=args.scenario, learners=args.learners, duration=args.duration, ramp=args.ramp, fault=args.fault,
-        fault_at=args.fault_at, kills=args.kills, fault_every=args.fault_every, restart_after=args.restart_after,
-        down=args.down, drain=args.drain, web_workers=args.web_workers, web_class=args.web_class,
-        web_threads=args.web_threads, worker_concurrency=args.worker_concurrency, postgres=args.load_postgres,
-        exam=args.exam, time_limit=args.time_limit, pass_mark=args.pass_mark, questions=args.questions,
-        proxy=bool(args.proxy), signin_window=args.signin_window, seed=args.seed, keep=bool(args.keep),
-    )  # fmt: skip
+        scenario=args.scenario,
+        learners=args.learners,
+        duration=args.duration,
+        ramp=args.ramp,
+        fault=args.fault,
+        fault_at=args.fault_at,
+        kills=args.kills,
+        fault_every=args.fault_every,
+        restart_after=args.restart_after,
+        down=args.down,
+        drain=args.drain,
+        web_workers=args.web_workers,
+        web_class=args.web_class,
+        web_threads=args.web_threads,
+        worker_concurrency=args.worker_concurrency,
+        postgres=args.load_postgres,
+        exam=args.exam,
+        time_limit=args.time_limit,
+        pass_mark=args.pass_mark,
+        questions=args.questions,
+        proxy=bool(args.proxy),
+        signin_window=args.signin_window,
+        seed=args.seed,
+        keep=bool(args.keep),
+    )
     if config.scenario not in SCENARIOS:
         parser.error(f"SCENARIO must be one of {SCENARIOS}")
     if config.fault not in faults.FAULTS:
@@ -131,6 +162,10 @@ def adjust_for_scenario(config: Config) -> Config:
         config.fault_at = min(config.fault_at, 10.0)
     if config.ramp is None:
         config.ramp = min(30.0, config.duration / 4)
+    if config.fault == "deadline-worker-down":
+        # Long enough for the last learner's deadline and grace period to pass while the learners wait.
+        grace = float(os.environ.get("EXAM_GRACE_SECONDS", "30"))
+        config.duration = max(config.duration, config.ramp + config.time_limit * 60 + grace + 10)
     return config
 
 
@@ -151,7 +186,9 @@ class Receiver:
         from integrations.webhooks import verify_signature
 
         body = await request.read()
-        if self.secret and not verify_signature(self.secret, body, request.headers.get("X-Dxam-Signature", "")):
+        if self.secret and not verify_signature(
+            self.secret, body, request.headers.get("X-Dxam-Signature", "")
+        ):
             self.bad_signatures += 1
         self.ids.append(request.headers.get("X-Dxam-Delivery", ""))
         return web.Response(text="ok")
@@ -209,8 +246,11 @@ def run(config: Config) -> Report:
     stack = Stack(directory, options)
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        report.out(f"== dxam load test: scenario {config.scenario}, fault {config.fault}, {config.learners} learners, "
-                   f"{config.duration:.0f} s (run directory {directory}) ==")  # fmt: skip
+        report.out(
+            f"== dxam load test: scenario {config.scenario}, fault {config.fault}, "
+            f"{config.learners} learners, "
+            f"{config.duration:.0f} s (run directory {directory}) =="
+        )
         report.out("Starting the stack:")
         stack.start(say=report.out)
         os.environ.update(stack.env)
@@ -268,7 +308,9 @@ async def _drive(config: Config, stack: Stack, report: Report):
         else:
             exam_slug = await asyncio.to_thread(seed.create_run_exam, config.time_limit, config.pass_mark)
         data.exam_slug = exam_slug
-        report.out(f"  {config.learners} learners (+2 for probes), exam {exam_slug!r}, webhooks to {receiver_url}")
+        report.out(
+            f"  {config.learners} learners (+2 for probes), exam {exam_slug!r}, webhooks to {receiver_url}"
+        )
         if config.scenario == "signin":
             await _run_signin(config, stack, data, report)
         else:
@@ -312,9 +354,19 @@ async def _run_exam(config: Config, stack: Stack, data, receiver: Receiver, repo
             if config.fault == "deadline-worker-down" and account.index % 2 == 0:
                 pace.abandon_after = rng.uniform(15, 45)
             learners.append(
-                Learner(account.index, http, stack.base_url, recorder, ledger, pace, oracle, data.exam_slug,
-                        session_key=account.session_key, proxy=config.proxy,
-                        rng=random.Random(config.seed * 100003 + account.index))  # fmt: skip
+                Learner(
+                    account.index,
+                    http,
+                    stack.base_url,
+                    recorder,
+                    ledger,
+                    pace,
+                    oracle,
+                    data.exam_slug,
+                    session_key=account.session_key,
+                    proxy=config.proxy,
+                    rng=random.Random(config.seed * 100003 + account.index),
+                )
             )
 
         async def one(learner: Learner, delay: float):
@@ -353,7 +405,9 @@ async def _run_exam(config: Config, stack: Stack, data, receiver: Receiver, repo
             fault_task = asyncio.create_task(
                 _start_fault(config, stack, fault_log, cpu, probe, deadline_passed), name="fault"
             )
-        report.out(f"Running {config.learners} learners for {config.duration:.0f} s (ramp {config.ramp:.0f} s)…")
+        report.out(
+            f"Running {config.learners} learners for {config.duration:.0f} s (ramp {config.ramp:.0f} s)…"
+        )
         await asyncio.wait(tasks, timeout=config.duration)
         stop.set()
         end_wall = time.time()
@@ -385,20 +439,23 @@ async def _run_exam(config: Config, stack: Stack, data, receiver: Receiver, repo
     _print_latency(report, "grading (submit → graded, from the database)", grading)
     _print_latency(report, "result shown (graded → the results page's poll saw it)", shown)
     verdicts = await asyncio.to_thread(checks.verdict_counts, emails)
-    report.out("Verdicts of graded answers: " + (", ".join(f"{v or 'none'} {n}" for v, n in verdicts) or "none"))
+    report.out(
+        "Verdicts of graded answers: " + (", ".join(f"{v or 'none'} {n}" for v, n in verdicts) or "none")
+    )
     if recorder.notes:
         report.out("Notes: " + "; ".join(sorted(set(recorder.notes))))
     worker_log = checks.worker_log(stack.worker.log_path)
     results = [await asyncio.to_thread(checks.check_answers, ledger)]
     results += await asyncio.to_thread(checks.check_grading, emails, worker_log)
     results += await asyncio.to_thread(
-        checks.check_certificates_and_webhooks, emails, {"ids": receiver.ids, "bad_signatures": receiver.bad_signatures}
+        checks.check_certificates_and_webhooks,
+        emails,
+        {"ids": receiver.ids, "bad_signatures": receiver.bad_signatures},
     )
     _, deadline_check = await asyncio.to_thread(checks.deadline_report, emails)
     if deadline_check is not None:
         results.append(deadline_check)
-    errors = sum(row["errors"] for row in rows)
-    results.append(checks.Check("no request failed", errors == 0, f"{errors} errors"))
+    results.append(_request_check(rows, config))
     results.append(consuming)
     if config.fault != "none":
         report.out("")
@@ -407,6 +464,22 @@ async def _run_exam(config: Config, stack: Stack, data, receiver: Receiver, repo
             report.out(f"  {line}")
         results += fault_log.checks
     _print_checks(report, results)
+
+
+def _request_check(rows: list[dict], config: Config) -> checks.Check:
+    """No request failed; with FAULT=kill-web, requests cut off by the killed worker are expected (the
+    page's journal sends a cut-off save again), so they are counted but do not fail the check."""
+    errors = sum(row["errors"] for row in rows)
+    if config.fault != "kill-web":
+        return checks.Check("no request failed", errors == 0, f"{errors} errors")
+    cut = sum(
+        count for row in rows for reason, count in row["reasons"].items() if reason.startswith("no answer")
+    )
+    return checks.Check(
+        "no request failed but those the killed web workers were serving",
+        errors == cut,
+        f"{cut} cut off by the kills, {errors - cut} other errors",
+    )
 
 
 async def _start_fault(config, stack, fault_log, cpu, probe, deadline_passed):
@@ -433,15 +506,23 @@ async def _outage_probe(http, stack: Stack, account, api_key: str, proxy: bool) 
         results.append("sign-in page: no answer")
     else:
         reply = await probe.fetch(
-            "POST", "/accounts/login/", data={"csrfmiddlewaretoken": page.csrf, "username": account.email,
-                                              "password": PASSWORD, "next": "/"},  # fmt: skip
+            "POST",
+            "/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": page.csrf,
+                "username": account.email,
+                "password": PASSWORD,
+                "next": "/",
+            },
             expect=(302,),
         )
         results.append(f"correct sign-in POST → {reply[0] if reply else 'no answer'}")
     reply = await probe.fetch("GET", "/api/v1/exams/", headers={"Authorization": f"Bearer {api_key}"})
     results.append(f"GET /api/v1/exams/ with an API key → {reply[0] if reply else 'no answer'}")
     reply = await probe.fetch("GET", "/healthz")
-    results.append(f"/healthz → {reply[0] if reply else 'no answer'} {reply[1].strip()[:120] if reply else ''}")
+    results.append(
+        f"/healthz → {reply[0] if reply else 'no answer'} {reply[1].strip()[:120] if reply else ''}"
+    )
     return results
 
 
@@ -461,12 +542,18 @@ def _drain(emails: list[str], timeout: float, stack: Stack) -> str:
         if not waiting and not pending:
             return f"grading and webhooks done {elapsed:.0f} s after the load stopped"
         if not stack.worker.running() and elapsed > 10:
-            return (f"gave up: the worker process exited (code {stack.worker.exit_code()}) and nothing restarts it; "
-                    f"{waiting} attempts still submitted, {pending} deliveries pending")
+            return (
+                f"gave up: the worker process exited (code {stack.worker.exit_code()}) "
+                "and nothing restarts it; "
+                f"{waiting} attempts still submitted, {pending} deliveries pending"
+            )
         if elapsed > timeout:
             alive = "running" if stack.worker.running() else f"exited with code {stack.worker.exit_code()}"
-            return (f"gave up after {timeout:.0f} s: {waiting} attempts still submitted, {pending} deliveries pending"
-                    f" (worker {alive})")  # fmt: skip
+            return (
+                f"gave up after {timeout:.0f} s: {waiting} attempts still submitted, "
+                f"{pending} deliveries pending"
+                f" (worker {alive})"
+            )
         time.sleep(1.0)
 
 
@@ -483,12 +570,16 @@ def _worker_consumes(stack: Stack, timeout: float = 30.0) -> checks.Check:
     done = f"sweep_attempts[{task_id}] succeeded"
     while time.monotonic() - started < timeout:
         if done in stack.worker.log_text():
-            return checks.Check(name, True, f"a probe task ran {time.monotonic() - started:.2f} s after it was sent")
+            return checks.Check(
+                name, True, f"a probe task ran {time.monotonic() - started:.2f} s after it was sent"
+            )
         if not stack.worker.running():
             break
         time.sleep(0.2)
     alive = "running" if stack.worker.running() else f"exited with code {stack.worker.exit_code()}"
-    return checks.Check(name, False, f"no worker ran a probe task within {timeout:.0f} s (worker process {alive})")
+    return checks.Check(
+        name, False, f"no worker ran a probe task within {timeout:.0f} s (worker process {alive})"
+    )
 
 
 # --- Sign-in scenario ----------------------------------------------------------------------------------
@@ -506,18 +597,26 @@ async def _run_signin(config: Config, stack: Stack, data, report: Report):
 
         async def sign_in(account, delay):
             await asyncio.sleep(delay)
-            learner = Learner(account.index, http, stack.base_url, recorder, Ledger(), Pace(), None, "",
-                              proxy=config.proxy)  # fmt: skip
+            learner = Learner(
+                account.index, http, stack.base_url, recorder, Ledger(), Pace(), None, "", proxy=config.proxy
+            )
             page = await learner.load_page("/accounts/login/")
             if page is None:
                 outcomes["no sign-in page"] = outcomes.get("no sign-in page", 0) + 1
                 return
-            fields = {"csrfmiddlewaretoken": page.csrf, "username": account.email, "password": PASSWORD, "next": "/"}
+            fields = {
+                "csrfmiddlewaretoken": page.csrf,
+                "username": account.email,
+                "password": PASSWORD,
+                "next": "/",
+            }
             reply = await learner.fetch("POST", "/accounts/login/", data=fields, expect=(302,))
             status = reply[0] if reply else None
             signed_in = status == 302 and "sessionid" in learner.cookies
-            label = "signed in" if signed_in else {429: "refused: 429 too many attempts"}.get(
-                status, f"failed: {status or 'no answer'}"
+            label = (
+                "signed in"
+                if signed_in
+                else {429: "refused: 429 too many attempts"}.get(status, f"failed: {status or 'no answer'}")
             )
             outcomes[label] = outcomes.get(label, 0) + 1
 
@@ -525,7 +624,10 @@ async def _run_signin(config: Config, stack: Stack, data, report: Report):
         start_wall = time.time()
         cpu.start()
         await asyncio.gather(
-            *(sign_in(a, random.Random(config.seed + a.index).uniform(0, config.signin_window)) for a in accounts)
+            *(
+                sign_in(a, random.Random(config.seed + a.index).uniform(0, config.signin_window))
+                for a in accounts
+            )
         )
         end_wall = time.time()
         cpu_result = cpu.stop()
@@ -533,8 +635,12 @@ async def _run_signin(config: Config, stack: Stack, data, report: Report):
     rows = request_table(recorder.window(start_wall, end_wall), server, end_wall - start_wall)
     _print_requests(report, rows, end_wall - start_wall, config)
     _print_cpu(report, cpu_result, rows, config, stack)
-    report.out("Sign-in outcomes: " + ", ".join(f"{label}: {count}" for label, count in sorted(outcomes.items())))
-    proxy = "through one proxy address, each learner with its own X-Forwarded-For" if config.proxy else "direct"
+    report.out(
+        "Sign-in outcomes: " + ", ".join(f"{label}: {count}" for label, count in sorted(outcomes.items()))
+    )
+    proxy = (
+        "through one proxy address, each learner with its own X-Forwarded-For" if config.proxy else "direct"
+    )
     signed_in = outcomes.get("signed in", 0)
     _print_checks(
         report,
@@ -567,8 +673,10 @@ def _profile_report(stack: Stack, report: Report, top: int = 12):
         stats = pstats.Stats(str(directory / entry["file"]))
         total = stats.total_tt or 1e-9
         report.out("")
-        report.out(f"## {kind}: {entry['count']} requests, {entry['cpu_ms'] / entry['count']:.1f} ms CPU each "
-                   f"(profiled)")  # fmt: skip
+        report.out(
+            f"## {kind}: {entry['count']} requests, {entry['cpu_ms'] / entry['count']:.1f} ms CPU each "
+            f"(profiled)"
+        )
         report.out(f"   {'cumulative %':>12}  {'self %':>6}  function")
         rows = []
         for (filename, line, function), (_, _, tottime, cumtime, _) in stats.stats.items():
@@ -576,9 +684,10 @@ def _profile_report(stack: Stack, report: Report, top: int = 12):
         interesting = [row for row in rows if row[0] < 97 and _is_interesting(row[2])]
         for cumulative, own, name in sorted(interesting, reverse=True)[:top]:
             report.out(f"   {cumulative:11.1f}%  {own:5.1f}%  {name}")
-        report.out(f"   top self time: " + ", ".join(
-            f"{name} {own:.1f}%" for _, own, name in sorted(rows, key=lambda row: -row[1])[:6]
-        ))  # fmt: skip
+        report.out(
+            "   top self time: "
+            + ", ".join(f"{name} {own:.1f}%" for _, own, name in sorted(rows, key=lambda row: -row[1])[:6])
+        )
     report.out("")
     report.out(f"Profiles (.prof, for snakeviz or pstats) are in {directory} (kept with KEEP=1)")
 
@@ -606,10 +715,14 @@ def _fmt(value: float, digits: int = 0) -> str:
 
 def _print_requests(report: Report, rows: list[dict], seconds: float, config: Config):
     report.out("")
-    report.out(f"Requests over {seconds:.0f} s (client-side latency; CPU ms and SQL queries per request measured "
-               f"inside the web worker)")  # fmt: skip
-    header = f"{'request type':<22}{'count':>7}{'/s':>7}{'errors':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}" \
-             f"{'max ms':>8}{'CPU ms':>8}{'queries':>8}"  # fmt: skip
+    report.out(
+        f"Requests over {seconds:.0f} s (client-side latency; CPU ms and SQL queries per request measured "
+        f"inside the web worker)"
+    )
+    header = (
+        f"{'request type':<22}{'count':>7}{'/s':>7}{'errors':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'max ms':>8}{'CPU ms':>8}{'queries':>8}"
+    )
     report.out(header)
     report.out("-" * len(header))
     for row in rows:
@@ -644,12 +757,14 @@ def _print_cpu(report: Report, cpu: dict, rows: list[dict], config: Config, stac
     for role in ("harness (load generator)", "everything else on the machine", "machine"):
         report.out(f"  {role:<32}{cpu[role]:8.1f} s  {cpu[role] / elapsed * 100:5.1f}% of a core")
     web = cpu["roles"].get("web (gunicorn)", 0.0)
-    report.out(f"Web CPU per request: {web / total_requests * 1000:.1f} ms "
-               f"({web / max(1, config.learners) / elapsed * 1000:.1f} ms per learner-second); "
-               f"stack: gunicorn {config.web_workers} × {config.web_class}"
-               f"{f' ({config.web_threads} threads)' if config.web_class == 'gthread' else ''}, "
-               f"Celery concurrency {config.worker_concurrency}, PostgreSQL {config.postgres}, "
-               f"DATABASE_CONN_MAX_AGE={stack.env.get('DATABASE_CONN_MAX_AGE', '0 (default)')}")  # fmt: skip
+    report.out(
+        f"Web CPU per request: {web / total_requests * 1000:.1f} ms "
+        f"({web / max(1, config.learners) / elapsed * 1000:.1f} ms per learner-second); "
+        f"stack: gunicorn {config.web_workers} × {config.web_class}"
+        f"{f' ({config.web_threads} threads)' if config.web_class == 'gthread' else ''}, "
+        f"Celery concurrency {config.worker_concurrency}, PostgreSQL {config.postgres}, "
+        f"DATABASE_CONN_MAX_AGE={stack.env.get('DATABASE_CONN_MAX_AGE', '0 (default)')}"
+    )
 
 
 def _print_latency(report: Report, label: str, values: list[float]):

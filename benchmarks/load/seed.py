@@ -63,13 +63,18 @@ def create_accounts(count: int, receiver_url: str, with_sessions: bool, first_in
     User = get_user_model()
     hashed = make_password(PASSWORD)
     users = User.objects.bulk_create(
-        User(email=f"learner-{first_index + i:05d}@load.test", display_name=f"Learner {first_index + i}",
-             password=hashed)  # fmt: skip
+        User(
+            email=f"learner-{first_index + i:05d}@load.test",
+            display_name=f"Learner {first_index + i}",
+            password=hashed,
+        )
         for i in range(count)
     )
     integration, _ = Integration.objects.get_or_create(name="Load test LMS")
     WebhookEndpoint.objects.get_or_create(
-        integration=integration, url=receiver_url, defaults={"events": ["attempt.graded", "certificate.issued"]}
+        integration=integration,
+        url=receiver_url,
+        defaults={"events": ["attempt.graded", "certificate.issued"]},
     )
     ProvisionedLearner.objects.bulk_create(
         ProvisionedLearner(integration=integration, external_id=f"load-{first_index + i:05d}", user=user)
@@ -80,7 +85,9 @@ def create_accounts(count: int, receiver_url: str, with_sessions: bool, first_in
         Account(first_index + i, user.email, _signed_in_session(user) if with_sessions else None)
         for i, user in enumerate(users)
     ]
-    return RunData(exam_slug="", accounts=accounts, webhook_secret=integration.webhook_secret, api_key=api_key)
+    return RunData(
+        exam_slug="", accounts=accounts, webhook_secret=integration.webhook_secret, api_key=api_key
+    )
 
 
 def _signed_in_session(user) -> str:

@@ -62,7 +62,9 @@ class Service:
 
     def start(self):
         with self.log_path.open("a") as log:
-            log.write(f"\n=== start {self.starts + 1} at {time.strftime('%H:%M:%S')}: {' '.join(self.command)}\n")
+            log.write(
+                f"\n=== start {self.starts + 1} at {time.strftime('%H:%M:%S')}: {' '.join(self.command)}\n"
+            )
             log.flush()
             self.process = subprocess.Popen(
                 self.command,
@@ -158,16 +160,40 @@ class PrivatePostgres:
             shutil.chown(self.directory, self.user)
         data = self.directory / "data"
         subprocess.run(
-            [self._binary("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"],
+            [
+                self._binary("initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
             user=self.user,
         )
         command = [
-            self._binary("postgres"), "-D", str(data), "-p", str(self.port), "-c", "listen_addresses=127.0.0.1",
-            "-k", str(self.directory), "-c", "max_connections=300", "-c", "shared_buffers=256MB",
-        ]  # fmt: skip
-        self.service = Service("postgres", command, os.environ.copy(), log_dir / "postgres.log", user=self.user)
+            self._binary("postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(self.port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-k",
+            str(self.directory),
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=256MB",
+        ]
+        self.service = Service(
+            "postgres", command, os.environ.copy(), log_dir / "postgres.log", user=self.user
+        )
         if self.user:
             (log_dir / "postgres.log").touch()
             shutil.chown(log_dir / "postgres.log", self.user)
@@ -220,7 +246,11 @@ class SharedPostgres:
 
 def _psql(url: str, sql: str, **kwargs):
     return subprocess.run(
-        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql], check=True, capture_output=True, text=True, **kwargs
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+        **kwargs,
     )
 
 
@@ -238,9 +268,20 @@ class PrivateRedis:
         if binary is None:
             raise StackError("redis-server is not installed (apt-get install redis-server)")
         command = [
-            binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--daemonize", "no", "--dir", str(directory),
-        ]  # fmt: skip
+            binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--dir",
+            str(directory),
+        ]
         self.service = Service("redis", command, os.environ.copy(), directory / "logs" / "redis.log")
 
     def url(self, db: int) -> str:
@@ -342,11 +383,19 @@ class Stack:
         self.beat = Service("beat", self.beat_command(), self.env, self.logs / "beat.log").start()
         wait_until(self.web_ready, f"gunicorn on port {self.web_port} (log: {self.web.log_path})", timeout=60)
         wait_until(self.worker_ready, f"the Celery worker (log: {self.worker.log_path})", timeout=90)
-        say(f"  gunicorn {self.options.web_workers} × {self.options.web_class} on {self.base_url}, worker, beat")
+        say(
+            f"  gunicorn {self.options.web_workers} × {self.options.web_class} on {self.base_url}, "
+            "worker, beat"
+        )
 
     def manage(self, *args: str, timeout: float = 900):
         result = subprocess.run(
-            [PYTHON, "manage.py", *args], cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout
+            [PYTHON, "manage.py", *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if result.returncode != 0:
             raise StackError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -359,7 +408,9 @@ class Stack:
         if dump.exists():
             say(f"  restoring the migrated database and imported bank from {dump.name}")
             subprocess.run(
-                ["pg_restore", "--no-owner", "-d", self.postgres.url, str(dump)], check=True, capture_output=True
+                ["pg_restore", "--no-owner", "-d", self.postgres.url, str(dump)],
+                check=True,
+                capture_output=True,
             )
             return
         say("  migrating and importing the shipped bank (cached for the next run)")
@@ -367,7 +418,9 @@ class Stack:
         self.manage("import_bank", "exams/bank")
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = dump.with_suffix(".partial")
-        subprocess.run(["pg_dump", "-Fc", "-f", str(partial), self.postgres.url], check=True, capture_output=True)
+        subprocess.run(
+            ["pg_dump", "-Fc", "-f", str(partial), self.postgres.url], check=True, capture_output=True
+        )
         partial.rename(dump)
 
     def collect_static(self, say):
@@ -382,23 +435,46 @@ class Stack:
     def web_command(self) -> list[str]:
         options = self.options
         return [
-            str(BIN / "gunicorn"), "config.wsgi:application", "-c", str(REPO / "benchmarks/load/gunicorn_hooks.py"),
-            "--bind", f"127.0.0.1:{self.web_port}", "--workers", str(options.web_workers),
-            "--worker-class", options.web_class, "--threads", str(options.web_threads),
-            "--log-level", "warning",
-        ]  # fmt: skip
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "-c",
+            str(REPO / "benchmarks/load/gunicorn_hooks.py"),
+            "--bind",
+            f"127.0.0.1:{self.web_port}",
+            "--workers",
+            str(options.web_workers),
+            "--worker-class",
+            options.web_class,
+            "--threads",
+            str(options.web_threads),
+            "--log-level",
+            "warning",
+        ]
 
     def worker_command(self) -> list[str]:
         return [
-            str(BIN / "celery"), "-A", "config", "worker", "-Q", "grading,celery", "--loglevel=INFO",
-            f"--concurrency={self.options.worker_concurrency}", "--hostname", f"load-{self.directory.name}@%h",
-        ]  # fmt: skip
+            str(BIN / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "grading,celery",
+            "--loglevel=INFO",
+            f"--concurrency={self.options.worker_concurrency}",
+            "--hostname",
+            f"load-{self.directory.name}@%h",
+        ]
 
     def beat_command(self) -> list[str]:
         return [
-            str(BIN / "celery"), "-A", "config", "beat", "--loglevel=INFO",
-            "--schedule", str(self.directory / "celerybeat-schedule"),
-        ]  # fmt: skip
+            str(BIN / "celery"),
+            "-A",
+            "config",
+            "beat",
+            "--loglevel=INFO",
+            "--schedule",
+            str(self.directory / "celerybeat-schedule"),
+        ]
 
     def web_ready(self) -> bool:
         if not self.web.running():
@@ -421,7 +497,9 @@ class Stack:
         if self.worker.running():
             self.worker.stop()
         self.worker.start()
-        wait_until(self.worker_ready, f"the restarted Celery worker (log: {self.worker.log_path})", timeout=90)
+        wait_until(
+            self.worker_ready, f"the restarted Celery worker (log: {self.worker.log_path})", timeout=90
+        )
 
     def web_worker_pids(self) -> list[int]:
         return _children(self.web.pid) if self.web and self.web.running() else []

@@ -23,7 +23,12 @@ pytestmark = pytest.mark.skipif(
 def run_load_test(**settings):
     env = {**os.environ, **{name.upper(): str(value) for name, value in settings.items()}}
     return subprocess.run(
-        [sys.executable, "benchmarks/load/run.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "benchmarks/load/run.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -33,7 +38,9 @@ def test_a_short_load_run_stores_every_confirmed_answer_and_grades_every_attempt
 
     assert result.returncode == 0, output
     assert "RESULT: every check passed" in output
-    saves = re.search(r"PASS  every confirmed answer is stored \(value and stamp\): (\d+) confirmed saves", output)
+    saves = re.search(
+        r"PASS  every confirmed answer is stored \(value and stamp\): (\d+) confirmed saves", output
+    )
     assert saves and int(saves.group(1)) > 0, output
     graded = re.search(r"PASS  every submitted attempt is graded exactly once: (\d+)/(\d+) submitted", output)
     assert graded and int(graded.group(1)) == int(graded.group(2)) > 0, output
