@@ -657,8 +657,9 @@ async def _run_signin(config: Config, stack: Stack, data, report: Report):
 # --- Profile scenario ----------------------------------------------------------------------------------
 
 
-def _profile_report(stack: Stack, report: Report, top: int = 12):
-    """Stop gunicorn (its worker dumps the profiles as it exits) and print the top costs per request type."""
+def _profile_report(stack: Stack, report: Report, top: int = 10):
+    """Stop gunicorn (its worker dumps the profiles as it exits) and print the top costs per request type:
+    CPU self time grouped by area, and the heaviest functions by cumulative CPU time."""
     import pstats
 
     stack.web.stop()
@@ -668,28 +669,80 @@ def _profile_report(stack: Stack, report: Report, top: int = 12):
         report.out("No profile was written (did the gunicorn worker exit cleanly?)")
         return
     report.out("")
-    report.out("Profile of the web worker per request type (cProfile: CPU figures inflated by profiling)")
+    report.out(
+        "Profile of the web worker's CPU time per request type (cProfile on the thread's CPU clock; the"
+    )
+    report.out("absolute figures are inflated by profiling, the shares are what to read)")
     for kind, entry in sorted(summaries[0].items(), key=lambda item: -item[1]["cpu_ms"] / item[1]["count"]):
         stats = pstats.Stats(str(directory / entry["file"]))
         total = stats.total_tt or 1e-9
+        areas: dict[str, float] = {}
+        functions = []
+        for (filename, line, function), (_, _, tottime, cumtime, _) in stats.stats.items():
+            area = _area(filename, function)
+            areas[area] = areas.get(area, 0.0) + tottime
+            name = _short(filename, line, function)
+            if _is_interesting(name):
+                functions.append((cumtime / total * 100, name))
         report.out("")
         report.out(
-            f"## {kind}: {entry['count']} requests, {entry['cpu_ms'] / entry['count']:.1f} ms CPU each "
-            f"(profiled)"
+            f"## {kind}: {entry['count']} requests, "
+            f"{entry['cpu_ms'] / entry['count']:.1f} ms CPU each (profiled)"
         )
-        report.out(f"   {'cumulative %':>12}  {'self %':>6}  function")
-        rows = []
-        for (filename, line, function), (_, _, tottime, cumtime, _) in stats.stats.items():
-            rows.append((cumtime / total * 100, tottime / total * 100, _short(filename, line, function)))
-        interesting = [row for row in rows if row[0] < 97 and _is_interesting(row[2])]
-        for cumulative, own, name in sorted(interesting, reverse=True)[:top]:
-            report.out(f"   {cumulative:11.1f}%  {own:5.1f}%  {name}")
         report.out(
-            "   top self time: "
-            + ", ".join(f"{name} {own:.1f}%" for _, own, name in sorted(rows, key=lambda row: -row[1])[:6])
+            "   by area (self time): "
+            + ", ".join(f"{area} {seconds / total * 100:.0f}%" for area, seconds in _largest(areas, 8))
         )
+        report.out("   heaviest functions (cumulative):")
+        for share, name in sorted(functions, reverse=True)[:top]:
+            report.out(f"     {share:5.1f}%  {name}")
     report.out("")
     report.out(f"Profiles (.prof, for snakeviz or pstats) are in {directory} (kept with KEEP=1)")
+
+
+_AREAS = [
+    ("_connect", "", "opening a PostgreSQL connection"),
+    ("", "psycopg2", "psycopg2 (execute, fetch, commit)"),
+    ("", "django/db/models/sql", "ORM: compiling SQL"),
+    ("", "django/db/backends", "ORM: database backend"),
+    ("", "django/db", "ORM: models and querysets"),
+    ("", "django/template", "templates"),
+    ("", "markdown/", "Markdown"),
+    ("", "exams/markdown", "Markdown"),
+    ("", "nh3", "Markdown (sanitising)"),
+    ("", "grading/engine", "grading engine (preview)"),
+    ("", "lark", "grading engine (preview)"),
+    ("", "sympy", "sympy"),
+    ("", "django/contrib/sessions", "sessions and signing"),
+    ("", "django/core/signing", "sessions and signing"),
+    ("", "hmac", "sessions and signing"),
+    ("", "hashlib", "sessions and signing"),
+    ("", "django/contrib/auth", "authentication"),
+    ("", "django/middleware", "middleware"),
+    ("", "whitenoise", "middleware"),
+    ("", "django/core/handlers", "request handling"),
+    ("", "django/http", "request handling"),
+    ("", "django/urls", "URL resolving"),
+    ("", "json", "JSON"),
+    ("", "gunicorn", "gunicorn"),
+    ("", "socket", "sending the response"),
+    ("", "exams/", "dxam: exams"),
+    ("", "accounts/", "dxam: accounts"),
+    ("", "config/", "dxam: config"),
+]
+
+
+def _area(filename: str, function: str) -> str:
+    for name_part, path_part, area in _AREAS:
+        if name_part and name_part in function:
+            return area
+        if path_part and (path_part in filename or (filename == "~" and path_part in function)):
+            return area
+    return "other (Python, Django utilities)"
+
+
+def _largest(values: dict[str, float], count: int) -> list[tuple[str, float]]:
+    return sorted(values.items(), key=lambda item: -item[1])[:count]
 
 
 def _short(filename: str, line: int, function: str) -> str:
@@ -702,8 +755,27 @@ def _short(filename: str, line: int, function: str) -> str:
 
 
 def _is_interesting(name: str) -> bool:
-    boring = ("gunicorn/", "benchmarks/load/", "contextlib", "threading", "functools", "<frozen", "asgiref/")
-    return not any(part in name for part in boring)
+    """Leave out the layers every request passes through (handler, middleware chain, decorators)."""
+    wrappers = (
+        "gunicorn/",
+        "benchmarks/load/",
+        "contextlib",
+        "threading",
+        "functools",
+        "<frozen",
+        "asgiref/",
+        "django/core/handlers/",
+        "django/utils/deprecation",
+        "whitenoise/middleware",
+        "auth/decorators",
+        "views/decorators",
+        "django/utils/functional",
+        "builtins.len",
+        "query.py:454(__len__)",
+        "query.py:2285(_fetch_all)",
+        "query.py:124(__iter__)",
+    )
+    return not any(part in name for part in wrappers)
 
 
 # --- Printing ------------------------------------------------------------------------------------------
