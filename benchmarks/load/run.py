@@ -73,11 +73,12 @@ def config_from_arguments(argv=None) -> Config:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
 
-    def option(name, kind, default, help_text):
+    def option(name, kind, default, help_text, dest=None):
         variable = name.upper().replace("-", "_")
         value = env.get(variable, "") or default
         parser.add_argument(
             f"--{name}",
+            dest=dest or name.replace("-", "_"),
             type=kind,
             default=kind(value) if value != "" else None,
             help=f"{help_text} (env {variable}, default {default!r})",
@@ -106,7 +107,13 @@ def config_from_arguments(argv=None) -> Config:
     option("web-class", str, "sync", "gunicorn worker class (sync, gthread)")
     option("web-threads", int, 1, "threads per gunicorn worker (gthread)")
     option("worker-concurrency", int, 2, "Celery worker processes")
-    option("load-postgres", str, "private", "private (a cluster of the run's own) or shared (127.0.0.1:5432)")
+    option(
+        "load-postgres",
+        str,
+        "private",
+        "private (a cluster of the run's own) or shared (127.0.0.1:5432)",
+        dest="postgres",
+    )
     option("exam", str, "", "exam slug (default: the run's certifying copy of the full practice exam)")
     option("time-limit", int, 60, "minutes, of the run's exam")
     option("pass-mark", int, 5, "percent, of the run's exam (low: a learner answers only a few questions)")
@@ -116,32 +123,8 @@ def config_from_arguments(argv=None) -> Config:
     option("seed", int, 1, "random seed of the learners' behaviour")
     option("keep", int, 0, "1: keep the run directory (logs, request logs) after the run")
     args = parser.parse_args(argv)
-    config = Config(
-        scenario=args.scenario,
-        learners=args.learners,
-        duration=args.duration,
-        ramp=args.ramp,
-        fault=args.fault,
-        fault_at=args.fault_at,
-        kills=args.kills,
-        fault_every=args.fault_every,
-        restart_after=args.restart_after,
-        down=args.down,
-        drain=args.drain,
-        web_workers=args.web_workers,
-        web_class=args.web_class,
-        web_threads=args.web_threads,
-        worker_concurrency=args.worker_concurrency,
-        postgres=args.load_postgres,
-        exam=args.exam,
-        time_limit=args.time_limit,
-        pass_mark=args.pass_mark,
-        questions=args.questions,
-        proxy=bool(args.proxy),
-        signin_window=args.signin_window,
-        seed=args.seed,
-        keep=bool(args.keep),
-    )
+    config = Config(**vars(args))
+    config.proxy, config.keep = bool(config.proxy), bool(config.keep)
     if config.scenario not in SCENARIOS:
         parser.error(f"SCENARIO must be one of {SCENARIOS}")
     if config.fault not in faults.FAULTS:

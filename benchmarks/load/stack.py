@@ -452,10 +452,7 @@ class Stack:
         ]
 
     def worker_command(self) -> list[str]:
-        return [
-            str(BIN / "celery"),
-            "-A",
-            "config",
+        return _celery(
             "worker",
             "-Q",
             "grading,celery",
@@ -463,18 +460,10 @@ class Stack:
             f"--concurrency={self.options.worker_concurrency}",
             "--hostname",
             f"load-{self.directory.name}@%h",
-        ]
+        )
 
     def beat_command(self) -> list[str]:
-        return [
-            str(BIN / "celery"),
-            "-A",
-            "config",
-            "beat",
-            "--loglevel=INFO",
-            "--schedule",
-            str(self.directory / "celerybeat-schedule"),
-        ]
+        return _celery("beat", "--loglevel=INFO", "--schedule", str(self.directory / "celerybeat-schedule"))
 
     def web_ready(self) -> bool:
         if not self.web.running():
@@ -522,6 +511,10 @@ class Stack:
             self.postgres.close()
         except subprocess.CalledProcessError as error:
             print(f"warning: could not drop {self.database}: {error.stderr}", file=sys.stderr)
+
+
+def _celery(*arguments: str) -> list[str]:
+    return [str(BIN / "celery"), "-A", "config", *arguments]
 
 
 def _children(pid: int) -> list[int]:
