@@ -78,8 +78,18 @@ def check_answers(ledger: Ledger) -> Check:
         elif latest.via == "json" and not any(
             _same_moment(response.saved_at, r.returned_saved_at) for r in json_stamps
         ):
-            later_form = any(r.via == "form" and r.seq == latest.seq for r in confirmed)
-            if not later_form:
+            # A newer stamp on the same answer comes from a save sent at or after the latest confirmed one:
+            # a form post (stamped on arrival), or a save whose reply the learner never heard (the tab was
+            # closed, the request cut off). Anything else stamped this answer from nowhere.
+            same_later = [
+                r
+                for r in records
+                if r.seq >= latest.seq
+                and _normal(r.answer) == _normal(response.answer)
+                and r is not latest
+                and (r.via == "form" or r.outcome != "confirmed")
+            ]
+            if not same_later:
                 problems.append(f"{label}: stored stamp {response.saved_at} is none of the confirmed stamps")
     detail = (
         f"{confirmations} confirmed saves on {len(confirmed_positions)} questions "
