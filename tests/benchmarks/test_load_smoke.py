@@ -1,7 +1,7 @@
 """A short run of the load test (benchmarks/load/): five learners for half a minute on a production-like
 stack of its own (PostgreSQL cluster, redis-server, gunicorn, Celery worker and beat), then its end checks.
 
-It takes about a minute and needs PostgreSQL's server binaries, redis-server and the load test's own
+It takes about two minutes and needs PostgreSQL's server binaries, redis-server and the load test's own
 requirements (benchmarks/load/requirements.txt), so it runs only when asked: LOADTEST_SMOKE=1.
 """
 
@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(
-    not os.environ.get("LOADTEST_SMOKE"), reason="a one-minute run of the load test: set LOADTEST_SMOKE=1"
+    not os.environ.get("LOADTEST_SMOKE"), reason="a two-minute run of the load test: set LOADTEST_SMOKE=1"
 )
 
 
