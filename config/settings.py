@@ -260,6 +260,11 @@ LOGGING = {
 EXAM_GRACE_SECONDS = envint("EXAM_GRACE_SECONDS", "30")
 # Submitted attempts still ungraded after this many seconds are re-enqueued by the sweep.
 GRADING_RETRY_AFTER_SECONDS = envint("GRADING_RETRY_AFTER_SECONDS", "60")
+# Grading one answer is stopped after this many seconds and put up for review (a pathological key must not
+# hang the attempt's grading task, whose own soft limit is 240 s for up to 40 answers).
+GRADING_TIMEOUT_SECONDS = envint("GRADING_TIMEOUT_SECONDS", "5")
+if GRADING_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured(f"GRADING_TIMEOUT_SECONDS must be at least 1, got {GRADING_TIMEOUT_SECONDS}")
 # Webhook deliveries are retried with exponential backoff from this many seconds.
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", "10")
 CELERY_BEAT_SCHEDULE = {

@@ -17,7 +17,8 @@ from config.api_errors import error_body
 from exams import bank
 from exams.models import Attempt, Domain, Exam, Question
 from exams.models.attempts import AttemptError
-from exams.question_types import CHOICE_TYPES, validate_content
+from exams.question_types import validate_content
+from exams.results import ReviewItem
 from grading import engine
 from integrations.models import ProvisionedLearner
 
@@ -37,7 +38,7 @@ class ExamSerializer(serializers.ModelSerializer):
         model = Exam
         fields = [
             "slug", "title", "description", "mode", "blueprint", "question_count", "time_limit_minutes",
-            "pass_mark", "certifies", "review",
+            "pass_mark", "certifies", "closes_at", "review_after_submission", "review_after_close",
         ]  # fmt: skip
 
 
@@ -96,19 +97,36 @@ class AttemptSerializer(serializers.Serializer):
 
 
 class ResultSerializer(serializers.Serializer):
+    """A graded (or provisionally graded) attempt; the score fields are null where the exam's review policy
+    hides them from the caller (integrations always see them)."""
+
     id = serializers.UUIDField()
     exam = serializers.CharField(source="exam.slug")
     learner = serializers.SerializerMethodField()
     status = serializers.CharField()
+    provisional = serializers.BooleanField(source="is_provisional")
     submitted_at = serializers.DateTimeField()
     graded_at = serializers.DateTimeField()
-    score_percent = serializers.FloatField(source="percent")
-    passed = serializers.BooleanField()
+    score_percent = serializers.SerializerMethodField()
+    passed = serializers.SerializerMethodField()
     pass_mark = serializers.IntegerField(source="exam.pass_mark")
-    domain_scores = serializers.DictField()
+    domain_scores = serializers.SerializerMethodField()
 
     def get_learner(self, attempt) -> str:
         return learner_label(attempt.learner, self.context["request"])
+
+    def _shows(self, attempt):
+        request = self.context["request"]
+        return attempt.review_shows(self.context["now"], for_staff=integration_of(request) is not None)
+
+    def get_score_percent(self, attempt) -> float | None:
+        return attempt.percent if ReviewItem.SCORE in self._shows(attempt) else None
+
+    def get_passed(self, attempt) -> bool | None:
+        return attempt.passed if ReviewItem.SCORE in self._shows(attempt) else None
+
+    def get_domain_scores(self, attempt) -> dict | None:
+        return attempt.domain_scores if ReviewItem.DOMAINS in self._shows(attempt) else None
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -295,46 +313,27 @@ class AttemptSubmit(APIView):
 
 
 class AttemptResult(APIView):
-    """The graded result; per-question review according to the exam's review options."""
+    """The result once graded, with what the exam's review policy shows; provisional while answers that
+    could not be graded automatically wait for a person (status "review")."""
 
     required_scope = "attempts"
 
     @extend_schema(responses=ResultSerializer)
     def get(self, request, attempt_id):
         attempt = accessed_attempt(request, attempt_id)
-        if attempt.status != Attempt.Status.GRADED:
+        if attempt.status not in (Attempt.Status.GRADED, Attempt.Status.REVIEW):
             message = (
                 "This attempt is not graded yet." if attempt.status == "submitted" else "Submit it first."
             )
             return Response(error_body("not_graded", message, {"status": attempt.status}), status=409)
-        data = ResultSerializer(attempt, context={"request": request}).data
-        if attempt.exam.review == Exam.Review.FULL:
-            data["questions"] = review_rows(attempt)
+        now = timezone.now()
+        data = ResultSerializer(attempt, context={"request": request, "now": now}).data
+        review = attempt.review(now, for_staff=integration_of(request) is not None)
+        data["shows"] = sorted(review.shows)
+        data["pending_review"] = review.pending
+        if review.per_question:
+            data["questions"] = [row.as_data() for row in review.rows]
         return Response(data)
-
-
-def review_rows(attempt):
-    rows = []
-    for item in attempt.questions.select_related("version", "response"):
-        content, response = item.content, getattr(item, "response", None)
-        key = (
-            [o["id"] for o in content["options"] if o["correct"]] if content["type"] in CHOICE_TYPES else None
-        )
-        rows.append(
-            {
-                "position": item.position,
-                "domain": item.domain_number,
-                "title": content["title"],
-                "answer": response.answer if response else None,
-                "verdict": response.verdict if response else "unanswered",
-                "score": response.score if response else 0.0,
-                "diagnosis": response.diagnosis if response else [],
-                "message": response.message if response else "",
-                "key": key if key is not None else content["answer"],
-                "solution": content["solution"],
-            }
-        )
-    return rows
 
 
 class ResultList(generics.ListAPIView):
@@ -342,6 +341,9 @@ class ResultList(generics.ListAPIView):
 
     required_scope = "results"
     serializer_class = ResultSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
 
     @extend_schema(
         parameters=[

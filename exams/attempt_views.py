@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from exams.models import Attempt
 from exams.models.attempts import AttemptError
-from exams.question_types import CHOICE_TYPES, interpret
+from exams.question_types import interpret
 
 
 def _get_attempt(request, attempt_id):
@@ -225,14 +225,10 @@ def result(request, attempt_id):
     attempt = _get_attempt(request, attempt_id)
     if attempt.status == Attempt.Status.OPEN:
         return redirect("attempt_resume", attempt.pk)
-    items = list(attempt.questions.select_related("version", "response"))
-    full_review = attempt.exam.review == attempt.exam.Review.FULL
     context = {
         "attempt": attempt,
         "exam": attempt.exam,
-        "items": items if attempt.status == Attempt.Status.GRADED and full_review else [],
-        "choice_types": CHOICE_TYPES,
-        "full_review": full_review,
+        "review": attempt.review(),
         "certificate": attempt.learner.certificates.filter(exam=attempt.exam).first()
         if attempt.passed
         else None,

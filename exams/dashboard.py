@@ -1,23 +1,32 @@
 """The learner's dashboard: attempts, best scores, scores over time per domain, weakest domains."""
 
+from django.utils import timezone
+
 from exams.models import Attempt, Domain, Exam
+from exams.results import ReviewItem
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 560, 200, 24
 WEAKEST_COUNT = 3
 
 
-def learner_summary(user):
+def learner_summary(user, now=None):
+    """Everything on the dashboard, showing of each attempt only what its exam's review policy shows."""
+    now = now or timezone.now()
     attempts = list(user.attempts.select_related("exam").order_by("started_at"))
+    shows = {attempt.pk: attempt.review_shows(now) for attempt in attempts}
     graded = [attempt for attempt in attempts if attempt.status == Attempt.Status.GRADED]
+    scored = [attempt for attempt in graded if ReviewItem.SCORE in shows[attempt.pk]]
+    by_domain = [attempt for attempt in graded if ReviewItem.DOMAINS in shows[attempt.pk]]
     best = {}
-    for attempt in graded:
+    for attempt in scored:
         if attempt.exam_id not in best or attempt.score > best[attempt.exam_id].score:
             best[attempt.exam_id] = attempt
     return {
         "attempts": list(reversed(attempts)),
+        "score_shown": {pk for pk, shown in shows.items() if ReviewItem.SCORE in shown},
         "best": sorted(best.values(), key=lambda attempt: attempt.exam.position),
-        "chart": domain_chart(graded),
-        "weakest": weakest_domains(graded),
+        "chart": domain_chart(by_domain),
+        "weakest": weakest_domains(by_domain),
         "certificates": list(user.certificates.all()),
     }
 

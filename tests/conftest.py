@@ -21,6 +21,7 @@ def course_data(request):
 
     import_module("exams.migrations.0002_domains").create_domains(apps, None)
     import_module("exams.migrations.0004_shipped_exams").create_exams(apps, None)
+    import_module("exams.migrations.0006_integrity_data").configure_shipped_exams(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -5,28 +5,52 @@ idempotent saves, one open attempt per exam) live here once. Every method that d
 `now`, so tests control time.
 """
 
+import logging
+import secrets
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
 
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from config.queueing import send_after_commit
+from exams import answers, assembly
 from exams.models.questions import Domain, Question, QuestionVersion
 from exams.question_types import CHOICE_TYPES, Outcome, grade, learner_view
+from exams.results import (
+    STAFF_ITEMS,
+    ResultReview,
+    ReviewItem,
+    build_review,
+    everything,
+    review_items_problems,
+)
+from grading import engine
+
+logger = logging.getLogger(__name__)
 
 MAX_ANSWER_LENGTH = 2000
-# How many of the learner's latest attempts at an exam count as "recent" when drawing fresh questions.
-RECENT_ATTEMPTS = 2
+# Opaque option ids: 6 random bytes, 8 URL-safe characters; unique within a question of an attempt.
+OPTION_ID_BYTES = 6
+REVIEW_MESSAGE = "This answer could not be checked automatically; a person will review it before it counts."
 
 
 class AttemptError(Exception):
     """A learner's request that the rules refuse; the message is shown to the learner as it is."""
+
+
+class ReviewError(Exception):
+    """A reviewer's request that the rules refuse; `code` is stable, the message is shown as it is."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 class Exam(models.Model):
@@ -34,22 +58,34 @@ class Exam(models.Model):
         EXAM = "exam", "Exam (timed, feedback after submitting)"
         PRACTICE = "practice", "Practice (untimed, feedback per question)"
 
-    class Review(models.TextChoices):
-        SCORE_ONLY = "score_only", "Score only"
-        FULL = "full", "Answers, keys, feedback and solutions"
-
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField()
     mode = models.CharField(max_length=10, choices=Mode, default=Mode.EXAM)
     blueprint = models.JSONField(
-        help_text='How many questions to draw: [{"domain": 1, "count": 5}, {"count": 10, "difficulty": 2}] '
-        "(domain and difficulty are optional)."
+        help_text='How many questions to draw: [{"domain": 1, "difficulty": 2, "count": 3}, {"count": 10}] '
+        "(domain, difficulty 1–3 and type are optional filters of each part)."
     )
     time_limit_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Empty for untimed.")
     pass_mark = models.PositiveSmallIntegerField(default=70, help_text="Percent needed to pass.")
     certifies = models.BooleanField(default=False, help_text="Passing earns a certificate.")
-    review = models.CharField(max_length=12, choices=Review, default=Review.FULL)
+    closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Optional: no attempt starts after this, open ones end then, and the review options "
+        "'after the exam closes' apply once the grace period is over.",
+    )
+    review_after_submission = models.JSONField(
+        default=everything,
+        blank=True,
+        help_text=f"What a result shows once graded: any of {', '.join(ReviewItem.values)}.",
+    )
+    review_after_close = models.JSONField(
+        default=everything,
+        blank=True,
+        help_text="What it shows in addition once the exam has closed for everyone (never without a close "
+        "time).",
+    )
     is_published = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -68,13 +104,46 @@ class Exam(models.Model):
         return self.mode == self.Mode.PRACTICE
 
     def clean(self):
-        problems = blueprint_problems(self.blueprint)
+        errors = {}
+        problems = assembly.blueprint_problems(self.blueprint, Question.Type.values)
+        if not problems:
+            problems = self._blueprint_shortfalls()
         if problems:
-            raise ValidationError({"blueprint": problems})
+            errors["blueprint"] = problems
         if self.mode == self.Mode.EXAM and not self.time_limit_minutes:
-            raise ValidationError({"time_limit_minutes": "A timed exam needs a time limit."})
+            errors["time_limit_minutes"] = "A timed exam needs a time limit."
         if not 0 < self.pass_mark <= 100:
-            raise ValidationError({"pass_mark": "The pass mark is a percentage from 1 to 100."})
+            errors["pass_mark"] = "The pass mark is a percentage from 1 to 100."
+        for name in ("review_after_submission", "review_after_close"):
+            if problems := review_items_problems(getattr(self, name)):
+                errors[name] = problems
+        if errors:
+            raise ValidationError(errors)
+
+    def _blueprint_shortfalls(self):
+        """The first part the published bank cannot fill today, as a message (drawing would refuse)."""
+        try:
+            assembly.FormAssembler(self.blueprint, candidates()).draw(np.random.default_rng(0))
+        except assembly.Shortfall as shortfall:
+            return [f"Part {shortfall.index}: {shortfall}."]
+        return []
+
+    # --- Review policy -----------------------------------------------------------------------------------
+
+    def closed_for_everyone(self, now):
+        """Past the close time and its grace period: no attempt can change any more."""
+        return self.closes_at is not None and now > self.closes_at + Attempt.grace()
+
+    def review_shows(self, now, for_staff=False) -> frozenset[str]:
+        """What a graded attempt's result shows at `now`; an integration (staff) always sees the scores."""
+        shows = set(self.review_after_submission)
+        if self.closed_for_everyone(now):
+            shows |= set(self.review_after_close)
+        if for_staff:
+            shows |= STAFF_ITEMS
+        return frozenset(shows)
+
+    # --- Attempts ----------------------------------------------------------------------------------------
 
     def open_attempt(self, learner):
         return self.attempts.filter(learner=learner, status=Attempt.Status.OPEN).first()
@@ -87,6 +156,8 @@ class Exam(models.Model):
             existing.finalize_if_expired(now, by=Attempt.FinalizedBy.ACCESS)
             if existing.status == Attempt.Status.OPEN:
                 return existing
+        if self.closes_at is not None and now >= self.closes_at:
+            raise AttemptError("This exam has closed: new attempts can no longer be started.")
         seed = int(np.random.default_rng().integers(2**62))
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -96,43 +167,62 @@ class Exam(models.Model):
                 started_at=now,
                 deadline=self._deadline(learner, now),
             )
-            attempt.draw_questions(recent_question_ids(self, learner))
+            attempt.draw_questions(questions_seen(self, learner))
         attempt.schedule_finalization()
         return attempt
 
     def _deadline(self, learner, now):
-        if not self.time_limit_minutes:
-            return None
-        minutes = self.time_limit_minutes * float(learner.time_multiplier)
-        return now + timedelta(minutes=minutes)
+        """The time limit (times the learner's multiplier), and never later than the close time."""
+        ends = [self.closes_at] if self.closes_at is not None else []
+        if self.time_limit_minutes:
+            ends.append(now + timedelta(minutes=self.time_limit_minutes * float(learner.time_multiplier)))
+        return min(ends, default=None)
 
 
-def blueprint_problems(blueprint):
-    if not isinstance(blueprint, list) or not blueprint:
-        return ["The blueprint is a non-empty list of parts."]
-    problems = []
-    for index, part in enumerate(blueprint, start=1):
-        if not isinstance(part, dict) or not set(part) <= {"domain", "count", "difficulty"}:
-            problems.append(f"Part {index}: use the keys domain, count and difficulty.")
-            continue
-        if not isinstance(part.get("count"), int) or part["count"] < 1:
-            problems.append(f"Part {index}: count must be a positive whole number.")
-        if part.get("domain") is not None and part["domain"] not in range(1, 9):
-            problems.append(f"Part {index}: domain must be 1 to 8.")
-        if part.get("difficulty") is not None and part["difficulty"] not in (1, 2, 3):
-            problems.append(f"Part {index}: difficulty must be 1, 2 or 3.")
-    return problems
+def questions_seen(exam, learner) -> dict[int, datetime]:
+    """Every question the learner has been given in this exam, with when they last started it."""
+    rows = (
+        AttemptQuestion.objects.filter(attempt__exam=exam, attempt__learner=learner)
+        .values("question_id")
+        .annotate(last=Max("attempt__started_at"))
+    )
+    return {row["question_id"]: row["last"] for row in rows}
 
 
-def recent_question_ids(exam, learner):
-    recent = exam.attempts.filter(learner=learner).order_by("-started_at")[:RECENT_ATTEMPTS]
-    return set(AttemptQuestion.objects.filter(attempt__in=recent).values_list("question_id", flat=True))
+def candidates() -> list[assembly.Candidate]:
+    """The published bank as the draw sees it, in one query."""
+    rows = (
+        Question.objects.published()
+        .filter(current_version__isnull=False)
+        .values_list("pk", "slug", "domain__number", "difficulty", "type", "parameters", "current_version_id")
+    )
+    return [
+        assembly.Candidate(pk, slug, domain, difficulty, kind, bool(parameters), version_id)
+        for pk, slug, domain, difficulty, kind, parameters, version_id in rows
+    ]
+
+
+def shuffled_options(content, rng) -> list[dict]:
+    """A choice question's options in a shuffled order, each under a fresh random id.
+
+    The ids are random rather than derived (say an HMAC of attempt and option): they reveal nothing, need no
+    key that could ever rotate, and the mapping back to the version's options is stored with the attempt.
+    """
+    option_ids = [option["id"] for option in content.get("options") or []]
+    tokens: list[str] = []
+    while len(tokens) < len(option_ids):
+        token = secrets.token_urlsafe(OPTION_ID_BYTES)
+        if token not in tokens:
+            tokens.append(token)
+    order = rng.permutation(len(option_ids))
+    return [{"id": token, "option": option_ids[i]} for token, i in zip(tokens, order, strict=True)]
 
 
 class Attempt(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "In progress"
         SUBMITTED = "submitted", "Being graded"
+        REVIEW = "review", "Awaiting review"  # graded, but some answers need a person: score provisional
         GRADED = "graded", "Graded"
 
     class FinalizedBy(models.TextChoices):
@@ -192,47 +282,30 @@ class Attempt(models.Model):
 
     # --- Drawing -----------------------------------------------------------------------------------------
 
-    def draw_questions(self, recent_ids=frozenset()):
-        """Draw by the exam's blueprint: published questions, fresh ones first, in a shuffled order."""
+    def draw_questions(self, seen=None):
+        """Draw a form by the exam's blueprint (see exams.assembly), pinning versions and variants.
+
+        `seen` maps the questions the learner was given before to when: unseen ones come first.
+        """
         rng = np.random.default_rng(self.seed)
-        chosen = []
-        for part in self.exam.blueprint:
-            pool = (
-                Question.objects.published().exclude(pk__in=[q.pk for q in chosen]).select_related("domain")
-            )
-            if part.get("domain"):
-                pool = pool.filter(domain__number=part["domain"])
-            if part.get("difficulty"):
-                pool = pool.filter(difficulty=part["difficulty"])
-            pool = sorted(pool, key=lambda question: question.slug)  # a stable order for the seeded draw
-            fresh = [question for question in pool if question.pk not in recent_ids]
-            seen = [question for question in pool if question.pk in recent_ids]
-            if len(pool) < part["count"]:
-                where = f"domain {part['domain']}" if part.get("domain") else "the whole bank"
-                raise AttemptError(
-                    f"This exam cannot be started yet: it needs {part['count']} questions from {where}, "
-                    f"and only {len(pool)} are published."
-                )
-            picked = _sample(rng, fresh, min(part["count"], len(fresh)))
-            picked += _sample(rng, seen, part["count"] - len(picked))
-            chosen.extend(picked)
-        order = rng.permutation(len(chosen))
+        try:
+            chosen = assembly.FormAssembler(self.exam.blueprint, candidates()).draw(rng, seen)
+        except assembly.Shortfall as shortfall:
+            raise AttemptError(f"This exam cannot be started yet: {shortfall}.") from None
+        versions = QuestionVersion.objects.in_bulk([candidate.version_id for candidate in chosen])
         rows = []
-        for position, index in enumerate(order, start=1):
-            question = chosen[index]
-            version = question.current_version
-            option_ids = [option["id"] for option in version.content["options"]]
-            rows.append(
-                AttemptQuestion(
-                    attempt=self,
-                    position=position,
-                    question=question,
-                    version=version,
-                    domain_number=question.domain.number,
-                    variant_seed=int(rng.integers(2**31)),
-                    option_order=[option_ids[i] for i in rng.permutation(len(option_ids))],
-                )
+        for position, candidate in enumerate(chosen, start=1):
+            item = AttemptQuestion(
+                attempt=self,
+                position=position,
+                question_id=candidate.pk,
+                version=versions[candidate.version_id],
+                domain_number=candidate.domain,
+                variant_seed=int(rng.integers(2**31)),
             )
+            if candidate.type in CHOICE_TYPES:
+                item.shown_options = shuffled_options(item.content, rng)
+            rows.append(item)
         AttemptQuestion.objects.bulk_create(rows)
 
     # --- Answering ---------------------------------------------------------------------------------------
@@ -324,7 +397,12 @@ class Attempt(models.Model):
 
     @transaction.atomic
     def grade(self, now=None):
-        """Grade every response, then the attempt; grading twice changes nothing."""
+        """Grade every response, then the attempt; grading twice changes nothing.
+
+        If an answer could not be graded for a reason that is not the learner's, the attempt waits for a
+        person (status REVIEW): its score is provisional and it neither passes nor fails until every such
+        answer is resolved (Response.resolve), which sends it through here again.
+        """
         now = now or timezone.now()
         attempt = self._locked()
         if attempt.status != self.Status.SUBMITTED:
@@ -335,21 +413,36 @@ class Attempt(models.Model):
             if response is not None and response.graded_at is None:
                 response.record(item.grade(response.answer), now)
         attempt.score, attempt.domain_scores = _totals(items)
-        attempt.passed = attempt.score * 100 >= attempt.exam.pass_mark - 1e-9
-        attempt.status = self.Status.GRADED
-        attempt.graded_at = now
+        if any(getattr(item, "response", None) and item.response.needs_review for item in items):
+            attempt.status, attempt.passed, attempt.graded_at = self.Status.REVIEW, None, None
+        else:
+            attempt.passed = attempt.score * 100 >= attempt.exam.pass_mark - 1e-9
+            attempt.status, attempt.graded_at = self.Status.GRADED, now
         attempt.save(update_fields=["score", "domain_scores", "passed", "status", "graded_at"])
         return attempt
+
+    def has_pending_reviews(self):
+        return Response.objects.filter(attempt_question__attempt=self, needs_review=True).exists()
 
     @property
     def percent(self):
         return None if self.score is None else round(self.score * 100, 1)
 
+    @property
+    def is_provisional(self):
+        return self.status == self.Status.REVIEW
 
-def _sample(rng, questions, count):
-    if count <= 0:
-        return []
-    return [questions[i] for i in rng.choice(len(questions), size=count, replace=False)]
+    # --- Results -----------------------------------------------------------------------------------------
+
+    def review_shows(self, now=None, for_staff=False) -> frozenset[str]:
+        """What this attempt's result may show now: nothing before grading, then the exam's policy."""
+        if self.status not in (self.Status.GRADED, self.Status.REVIEW):
+            return frozenset()
+        return self.exam.review_shows(now or timezone.now(), for_staff)
+
+    def review(self, now=None, for_staff=False) -> ResultReview:
+        """The result as the page and the API show it (the one place the review policy is applied)."""
+        return build_review(self, self.review_shows(now, for_staff))
 
 
 def _totals(items):
@@ -368,6 +461,37 @@ def _totals(items):
     return total, dict(sorted(domains.items(), key=lambda pair: int(pair[0])))
 
 
+@dataclass(frozen=True)
+class GradingFailure(Outcome):
+    """An answer that could not be graded for a reason that is not the learner's: it waits for a person.
+
+    `reason` is for reviewers (it may quote the key); the learner sees only REVIEW_MESSAGE.
+    """
+
+    reason: str = ""
+    error: BaseException | None = field(default=None, compare=False)
+
+
+def failure_of(error: BaseException) -> GradingFailure:
+    if isinstance(error, engine.TimeLimitExceeded):
+        reason = f"Grading was stopped after {error.seconds:g} s (time limit)."
+    elif isinstance(error, engine.ConfigError | answers.AnswerError):  # AnswerError: the key itself
+        reason = f"The question's key is broken: {getattr(error, 'message', error)}"
+    elif isinstance(error, engine.EngineError):
+        reason = f"The grading engine failed: {error.message}"
+    else:
+        reason = f"Grading failed unexpectedly: {type(error).__name__}: {error}"
+    return GradingFailure(0.0, "review", REVIEW_MESSAGE, reason=reason, error=error)
+
+
+def grade_or_fail(content, answer) -> Outcome:
+    """grade() within GRADING_TIMEOUT_SECONDS; any failure becomes a GradingFailure, never a verdict."""
+    try:
+        return engine.call_with_time_limit(settings.GRADING_TIMEOUT_SECONDS, grade, content, answer)
+    except (Exception, engine.TimeLimitExceeded) as error:
+        return failure_of(error)
+
+
 class AttemptQuestion(models.Model):
     """One question of an attempt, pinned to the exact version and variant the learner was shown."""
 
@@ -377,7 +501,12 @@ class AttemptQuestion(models.Model):
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
     domain_number = models.PositiveSmallIntegerField()
     variant_seed = models.BigIntegerField()
-    option_order = models.JSONField(default=list, blank=True)
+    shown_options = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Choice questions: [{"id": opaque id, "option": the version\'s option id}, …] in the '
+        "order shown. Learners, pages and the API only ever see the opaque ids.",
+    )
     flagged = models.BooleanField(default=False)
     # Practice mode: how many hints the learner has opened, and whether the solution is shown.
     hints_shown = models.PositiveSmallIntegerField(default=0)
@@ -398,21 +527,48 @@ class AttemptQuestion(models.Model):
         return self.version.variant(self.variant_seed).content
 
     @cached_property
+    def options(self):
+        """The variant's options in this attempt's order, under opaque ids (keys included: server only)."""
+        by_version_id = {option["id"]: option for option in self.content.get("options") or []}
+        return [
+            {**by_version_id[shown["option"]], "id": shown["id"]}
+            for shown in self.shown_options
+            if shown["option"] in by_version_id
+        ]
+
+    @cached_property
     def view(self):
-        """What the learner may see: no key, options in this attempt's shuffled order."""
+        """What the learner may see: no key, options in this attempt's shuffled order under opaque ids."""
         view = learner_view(self.content)
         if "options" in view:
-            by_id = {option["id"]: option for option in view["options"]}
-            view["options"] = [by_id[option_id] for option_id in self.option_order if option_id in by_id]
+            view["options"] = [{"id": option["id"], "text": option["text"]} for option in self.options]
         return view
 
     @property
     def is_choice(self):
         return self.content["type"] in CHOICE_TYPES
 
+    def key(self):
+        """The key as this attempt shows it: the opaque ids of the correct options, or the key's text."""
+        if self.is_choice:
+            return sorted(option["id"] for option in self.options if option["correct"])
+        return self.content["answer"]
+
+    def describe_answer(self, answer):
+        """An answer in words, for reviewers: the chosen options' texts, or the text typed."""
+        if not self.is_choice:
+            return answer if isinstance(answer, str) else ""
+        texts = {option["id"]: option["text"] for option in self.options}
+        return "; ".join(texts[option_id] for option_id in answer or [] if option_id in texts)
+
+    def _version_option_ids(self, answer):
+        """Opaque option ids mapped back to the version's own ids, which is what grading compares."""
+        mapping = {shown["id"]: shown["option"] for shown in self.shown_options}
+        return [mapping[option_id] for option_id in answer if option_id in mapping]
+
     def clean_answer(self, answer):
         if self.is_choice:
-            allowed = set(self.option_order)
+            allowed = {shown["id"] for shown in self.shown_options}
             if not isinstance(answer, list) or not all(
                 isinstance(item, str) and item in allowed for item in answer
             ):
@@ -425,15 +581,45 @@ class AttemptQuestion(models.Model):
         return answer
 
     def grade(self, answer):
-        """The outcome of an answer; an unexpected failure marks it for review rather than scoring it."""
+        """The outcome of an answer, within GRADING_TIMEOUT_SECONDS.
+
+        A failure that is not the learner's (a broken key, an engine bug, a timeout) is logged and put up
+        for review: it is never scored, and never silently 0.
+        """
         try:
-            return grade(self.content, answer)
-        except Exception as error:  # a bug or broken key must not cost the learner marks silently
-            return Outcome(
-                0.0,
-                "review",
-                f"This answer could not be checked automatically ({error}); it will be reviewed.",
+            graded = self._version_option_ids(answer) if self.is_choice else answer
+            outcome = grade_or_fail(self.content, graded)
+        except Exception as error:  # the variant itself could not be made
+            outcome = failure_of(error)
+        if isinstance(outcome, GradingFailure):
+            logger.error(
+                "Answer needs review: attempt %s, question %s version %s (position %s): %s",
+                self.attempt_id,
+                self.version.content.get("slug"),
+                self.version.number,
+                self.position,
+                outcome.reason,
+                exc_info=None if isinstance(outcome.error, engine.TimeLimitExceeded) else outcome.error,
             )
+        return outcome
+
+    def regrade_with_current_version(self, answer):
+        """Pin the question's current version (its key fixed, say) and grade the answer again with it."""
+        current = Question.objects.select_related("current_version").get(pk=self.question_id).current_version
+        if current is None:
+            raise ReviewError("no_version", "The question has no saved version to regrade with.")
+        if self.is_choice:
+            options = {option["id"] for option in current.variant(self.variant_seed).content["options"]}
+            if not {shown["option"] for shown in self.shown_options} <= options:
+                raise ReviewError(
+                    "options_changed",
+                    "The current version no longer has the options this learner saw; mark it by hand.",
+                )
+        self.version = current
+        for name in ("content", "options", "view"):
+            self.__dict__.pop(name, None)
+        self.save(update_fields=["version"])
+        return self.grade(answer)
 
     @property
     def answered(self):
@@ -442,8 +628,13 @@ class AttemptQuestion(models.Model):
 
     # --- Practice mode -----------------------------------------------------------------------------------
 
+    def _assert_practice(self):
+        if not self.attempt.exam.is_practice:
+            raise AttemptError("Only practice attempts give feedback before submitting.")
+
     def check_now(self, answer, now=None):
         """Save and grade an answer right away (practice mode); the solution is shown from then on."""
+        self._assert_practice()
         now = now or timezone.now()
         response = self.attempt.save_answer(self.position, answer, now=now)
         outcome = self.grade(response.answer)
@@ -452,16 +643,23 @@ class AttemptQuestion(models.Model):
         return outcome
 
     def reveal_hint(self):
+        self._assert_practice()
         if self.hints_shown < len(self.content["hints"]):
             self.hints_shown += 1
             self.save(update_fields=["hints_shown"])
 
     def reveal_solution(self):
+        self._assert_practice()
         self.solution_shown = True
         self.save(update_fields=["solution_shown"])
 
 
 class Response(models.Model):
+    class Decision(models.TextChoices):
+        RIGHT = "right", "Marked right by hand"
+        WRONG = "wrong", "Marked wrong by hand"
+        REGRADED = "regraded", "Regraded with the question's current version"
+
     attempt_question = models.OneToOneField(
         AttemptQuestion, on_delete=models.CASCADE, related_name="response"
     )
@@ -473,8 +671,16 @@ class Response(models.Model):
     diagnosis = models.JSONField(default=list, blank=True)
     method = models.CharField(max_length=10, blank=True)
     message = models.TextField(blank=True)
-    needs_review = models.BooleanField(default=False)
     graded_at = models.DateTimeField(null=True, blank=True)
+    # Grading that failed for a reason that is not the learner's waits here for a person.
+    needs_review = models.BooleanField(default=False, help_text="Waiting for a person to resolve it.")
+    review_reason = models.TextField(blank=True, help_text="Why grading failed (for reviewers only).")
+    review_decision = models.CharField(max_length=10, choices=Decision, blank=True)
+    review_note = models.TextField(blank=True, help_text="Why the reviewer decided so.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.attempt_question}: {self.answer!r}"
@@ -482,15 +688,63 @@ class Response(models.Model):
     def forget_check(self):
         """A changed answer drops the feedback of a practice check, which was about the old one."""
         self.score, self.verdict, self.diagnosis, self.method, self.message = None, "", [], "", ""
-        self.needs_review = False
+        self.needs_review, self.review_reason = False, ""
 
     def record(self, outcome, now, final=True):
-        """Store an outcome; a practice check (final=False) is shown but graded again on submission."""
-        self.score = outcome.score
+        """Store an outcome; a practice check (final=False) is shown but graded again on submission.
+
+        An answer for review has no score (it is not 0) and, once final, waits in the Needs review list.
+        """
+        failed = isinstance(outcome, GradingFailure)
+        self.score = None if failed else outcome.score
         self.verdict = outcome.verdict
         self.diagnosis = list(outcome.diagnosis)
         self.method = outcome.method or ""
         self.message = outcome.message
-        self.needs_review = outcome.verdict == "review"
+        self.needs_review = failed and final
+        if failed:
+            self.review_reason = outcome.reason
         self.graded_at = now if final else None
         self.save()
+
+    def resolve(self, decision, reviewer, note="", now=None):
+        """Settle an answer waiting for review: right or wrong by hand, or regraded with the current version.
+
+        Records who, when and why. Once the attempt's last such answer is settled, the attempt goes through
+        grading again, which recomputes its score and pass and issues the certificate it earns.
+        """
+        now = now or timezone.now()
+        note = note.strip()
+        if decision not in self.Decision.values:
+            raise ReviewError("unknown_decision", "Choose right, wrong or regrade.")
+        if decision != self.Decision.REGRADED and not note:
+            raise ReviewError("note_required", "Say why you mark this answer by hand.")
+        with transaction.atomic():
+            attempt = self.attempt_question.attempt._locked()
+            response = (
+                Response.objects.select_for_update()
+                .select_related("attempt_question__version")
+                .get(pk=self.pk)
+            )
+            if not response.needs_review:
+                raise ReviewError("already_resolved", "This answer has already been resolved.")
+            item = response.attempt_question
+            if decision == self.Decision.REGRADED:
+                outcome = item.regrade_with_current_version(response.answer)
+                if isinstance(outcome, GradingFailure):
+                    raise ReviewError("still_failing", f"It still cannot be graded: {outcome.reason}")
+                note = note or f"Regraded with version {item.version.number}."
+            elif decision == self.Decision.RIGHT:
+                outcome = Outcome(1.0, "correct", "Marked right by a reviewer.")
+            else:
+                outcome = Outcome(0.0, "incorrect", "Marked wrong by a reviewer.")
+            response.record(outcome, now)
+            response.review_decision, response.review_note = decision, note
+            response.reviewed_by, response.reviewed_at = reviewer, now
+            response.save()
+            if attempt.status == Attempt.Status.REVIEW and not attempt.has_pending_reviews():
+                attempt.status, attempt.grading_enqueued_at = Attempt.Status.SUBMITTED, now
+                attempt.save(update_fields=["status", "grading_enqueued_at"])
+                attempt.enqueue_grading()
+        self.refresh_from_db()
+        return response

@@ -22,7 +22,7 @@ from . import symbolic
 from .accuracy import admissible_draws
 from .diagnose import explain, first_disagreement
 from .dims import Shape, format_shape
-from .errors import AnswerError, ConfigError
+from .errors import AnswerError, ConfigError, EngineError
 from .limits import screen
 from .numeric import Program, compile_program
 from .parser import parse
@@ -34,7 +34,6 @@ from .symbols import Declaration, declare
 logger = logging.getLogger(__name__)
 
 CORRECT_MESSAGE = "your answer is correct"
-_UNREADABLE = "your answer could not be checked; please write it differently"
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,7 +150,11 @@ def _transposes(shape: Shape, references: tuple[np.ndarray, ...]) -> tuple[np.nd
 
 
 def check(symbols: object, expected: object, answer: object) -> Result:
-    """Grade ``answer`` against ``expected``. Raises ConfigError only for a broken question."""
+    """Grade ``answer`` against ``expected``.
+
+    Raises ConfigError for a broken question and EngineError for a bug of the engine's own: neither is
+    the learner's fault, so neither may become a verdict.
+    """
     question = load_question(symbols, expected)
     problem = screen(answer)
     if problem:
@@ -167,10 +170,11 @@ def _grade(question: Question, answer: str) -> Result:
         return question.invalid(error.message)
     except RecursionError:
         return question.invalid("the expression is nested too deeply to check")
-    except Exception:
-        # A grader must never take a whole batch down: log the bug, tell the learner to rephrase.
+    except Exception as error:
+        # A bug of ours: log it with the input that triggered it, and let the caller decide (the exams
+        # put the answer up for review; a batch reports the line) rather than blame the learner.
         logger.exception("unexpected failure checking %r against %r", answer, question.expected_text)
-        return question.invalid(_UNREADABLE)
+        raise EngineError(f"{type(error).__name__}: {error}") from error
 
 
 def _decide(question: Question, answer: str) -> Result:

@@ -1,13 +1,22 @@
-"""Two audiences, two exceptions (as in mitx-grading-library's ``exceptions.py``).
+"""Two audiences, two exceptions (as in mitx-grading-library's ``exceptions.py``), and the engine's own bugs.
 
 ``ConfigError`` is for the question author: a bad symbol declaration, or an expected answer that does not
 parse or shape-check. It propagates to the caller. ``AnswerError`` is for the learner: anything wrong with
-what they typed. It never leaves the engine; ``check`` turns it into an ``invalid`` verdict.
+what they typed. It never leaves the engine; ``check`` turns it into an ``invalid`` verdict. ``EngineError``
+is an unexpected failure of the engine itself; it propagates too, since it is nobody's input's fault.
 """
 
 
 class ConfigError(Exception):
     """The question itself is broken; only its author can fix it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class EngineError(Exception):
+    """The engine failed on a valid question and answer (a bug): nobody's input is to blame."""
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -310,7 +310,7 @@
       fetch(progress.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (payload) {
-          if (payload.status === "graded") window.location.reload();
+          if (payload.status !== "submitted") window.location.reload();
           else window.setTimeout(poll, 1500);
         })
         .catch(function () { window.setTimeout(poll, 3000); });

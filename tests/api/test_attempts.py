@@ -61,8 +61,10 @@ def test_save_submit_and_read_the_result(api, started, django_capture_on_commit_
     saved = api.put(f"{base}/answers/{position_of(started, 'numeric')}/", {"answer": "42"}, format="json")
     assert saved.status_code == 200
     assert saved.json()["saved"] is True
-    choice = position_of(started, "single_choice")
-    assert api.put(f"{base}/answers/{choice}/", {"answer": ["b"]}, format="json").status_code == 200
+    choice = next(q for q in started["questions"] if q["type"] == "single_choice")
+    wrong = next(option["id"] for option in choice["options"] if option["text"] == "$3$")
+    answer = {"answer": [wrong]}
+    assert api.put(f"{base}/answers/{choice['position']}/", answer, format="json").status_code == 200
     assert api.get(f"{base}/").json()["questions"][0]["answer"] is not None
     assert api.get(f"{base}/result/").status_code == 409  # not submitted yet
     with django_capture_on_commit_callbacks(execute=True):

@@ -13,7 +13,7 @@ def test_exams_show_blueprint_and_timing_but_no_questions(api):
     full = exams["full-practice-exam"]
     assert full["question_count"] == 40
     assert full["time_limit_minutes"] == 60
-    assert full["blueprint"][0] == {"domain": 1, "count": 5}
+    assert full["blueprint"][0] == {"domain": 1, "difficulty": 1, "count": 1}
     assert "questions" not in full
 
 

@@ -178,7 +178,7 @@ def test_the_result_shows_score_breakdown_and_review(
 def test_score_only_review_hides_keys_after_submission(
     client, learner, attempt, django_capture_on_commit_callbacks
 ):
-    Exam.objects.filter(pk=attempt.exam_id).update(review=Exam.Review.SCORE_ONLY)
+    Exam.objects.filter(pk=attempt.exam_id).update(review_after_submission=["score", "domains"])
     client.force_login(learner)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/attempts/{attempt.pk}/submit/", {"confirm": "on"})

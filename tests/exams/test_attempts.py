@@ -95,9 +95,10 @@ def test_choice_options_are_shuffled_per_attempt(make_question, learner, make_ex
     for _ in range(6):
         attempt = exam.start_attempt(learner)
         item = attempt.questions.get()
-        assert sorted(item.option_order) == list("abcdefgh")
-        assert [option["id"] for option in item.view["options"]] == item.option_order
-        orders.add(tuple(item.option_order))
+        order = [shown["option"] for shown in item.shown_options]
+        assert sorted(order) == list("abcdefgh")
+        assert [option["id"] for option in item.view["options"]] == [s["id"] for s in item.shown_options]
+        orders.add(tuple(order))
         attempt.submit()
     assert len(orders) > 1
 
@@ -220,7 +221,7 @@ def test_an_answer_that_cannot_be_checked_is_marked_for_review(exam, learner, co
     response = attempt.questions.get(position=1).response
     assert response.needs_review
     assert response.verdict == "review"
-    assert "reviewed" in response.message
+    assert "review" in response.message
 
 
 def test_a_choice_answer_must_name_the_questions_options(make_question, learner, committed, make_exam):
@@ -229,7 +230,10 @@ def test_a_choice_answer_must_name_the_questions_options(make_question, learner,
     attempt = exam.start_attempt(learner)
     with pytest.raises(AttemptError, match="not one of this question's options"):
         attempt.save_answer(1, ["z"])
-    attempt.save_answer(1, ["a"])
+    with pytest.raises(AttemptError, match="not one of this question's options"):
+        attempt.save_answer(1, ["a"])  # the version's own ids are never accepted: they are not secret
+    item = attempt.questions.get()
+    attempt.save_answer(1, item.key())
     committed(attempt.submit)
     assert attempt.questions.get().response.verdict == "correct"
 
