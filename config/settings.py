@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "grading",
     "certificates",
     "integrations",
+    "reviews",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

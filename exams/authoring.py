@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
 from exams.models import Question
-from exams.question_types import CHOICE_TYPES, grade, learner_view
+from exams.models.attempts import grade_or_fail
+from exams.question_types import CHOICE_TYPES, learner_view
 from exams.variants import ParameterError
 from grading import engine
 
@@ -56,7 +57,7 @@ def question_preview(request, slug):
         view=learner_view(content),
         values=variant.values,
         response=response,
-        outcome=grade(content, response) if tried else None,
+        outcome=grade_or_fail(content, response) if tried else None,
         interpretation=(
             engine.preview(content["symbols"], response)
             if tried and content["type"] == "expression"
