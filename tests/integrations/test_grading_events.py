@@ -123,3 +123,27 @@ def test_a_deactivated_integration_is_not_told(certifying_exam, provisioned, end
     take(certifying_exam, provisioned, correct=2)
     assert not WebhookDelivery.objects.exists()
     assert receiver.requests == []
+
+
+def test_an_attempt_awaiting_review_sends_nothing_until_resolved_then_each_event_once(
+    certifying_exam, provisioned, endpoint, receiver, committed, author
+):
+    from exams.models import Response
+
+    attempt = certifying_exam.start_attempt(provisioned)
+    broken = attempt.questions.select_related("version").get(position=1)
+    broken.version.content = {**broken.version.content, "answer": "not a number"}
+    broken.version.save()
+    for item in attempt.questions.all():
+        attempt.save_answer(item.position, "2")
+    committed(attempt.submit)
+    committed(grade_attempt, str(attempt.pk))  # a re-run changes nothing while the answer waits
+    assert receiver.requests == [] and not Certificate.objects.exists()
+
+    response = Response.objects.get(needs_review=True)
+    committed(response.resolve, Response.Decision.RIGHT, author, "Checked by hand.")
+    committed(grade_attempt, str(attempt.pk))
+
+    [graded] = events(receiver, "attempt.graded")
+    assert (graded["data"]["score_percent"], graded["data"]["passed"]) == (100.0, True)
+    assert len(events(receiver, "certificate.issued")) == 1
