@@ -220,3 +220,28 @@ def test_a_practice_check_that_fails_shows_the_review_message_but_lists_nothing(
     outcome = item.check_now("2")
     assert outcome.verdict == "review"
     assert not Response.objects.filter(needs_review=True).exists()  # only submitted answers wait
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"decision": "maybe", "note": "x"}, "Choose one of the three decisions."),
+        ({"note": "x"}, "Choose one of the three decisions."),
+        ({"decision": "right", "note": "x" * 2001}, "Note: Ensure this value has at most 2000 characters"),
+        ({"decision": "right", "note": "nul \x00 byte"}, "Note: Null characters are not allowed."),
+    ],
+)
+def test_a_malformed_decision_is_refused_with_a_message(client, author, taken, data, message):
+    response = gradient_response(taken(break_with=broken_key))
+    client.force_login(author)
+    page = client.post(f"/author/review/{response.pk}/", data)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert gradient_response(response.attempt_question.attempt).needs_review
+
+
+def test_only_answers_for_review_have_a_review_page(client, author, taken):
+    attempt = taken(break_with=broken_key)
+    graded_fine = Response.objects.get(attempt_question__attempt=attempt, needs_review=False)
+    client.force_login(author)
+    assert client.get(f"/author/review/{graded_fine.pk}/").status_code == 404
+    assert client.get("/author/review/999999/").status_code == 404
