@@ -88,6 +88,20 @@ def redis_url():
     return url
 
 
+@pytest.fixture(scope="module")
+def shipped_bank(django_db_setup, django_db_blocker):
+    """The shipped bank, imported once for the test module (and removed after it)."""
+    import io
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("import_bank", str(settings.BASE_DIR / "exams" / "bank"), stdout=io.StringIO())
+        yield
+        Question.objects.all().delete()
+
+
 @pytest.fixture
 def make_question(db):
     """Create a valid question of the given type (overriding any field) and record its first version."""

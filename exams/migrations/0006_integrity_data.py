@@ -58,49 +58,49 @@ def _opaque_ids(count):
     return tokens
 
 
-def _rewrite_answers(Response, items, translate):
-    """Rewrite the saved choice answers of `items` with translate(item, answer)."""
-    by_item = {item.pk: item for item in items}
-    responses = list(Response.objects.filter(attempt_question_id__in=by_item))
-    for response in responses:
-        if isinstance(response.answer, list):
-            response.answer = translate(by_item[response.attempt_question_id], response.answer)
-    Response.objects.bulk_update(responses, ["answer"])
+def _convert_attempts(apps, pending, convert, mapping):
+    """For each attempt question that `pending(item)` selects: `convert(item)` its options, then rewrite its
+    saved choice answers through `mapping(item)` (from the old ids to the new)."""
+    AttemptQuestion = apps.get_model("exams", "AttemptQuestion")
+    Response = apps.get_model("exams", "Response")
+    for items in _batches(AttemptQuestion.objects.order_by("pk").only("pk", "option_order", "shown_options")):
+        items = {item.pk: item for item in items if pending(item)}
+        for item in items.values():
+            convert(item)
+        AttemptQuestion.objects.bulk_update(items.values(), ["option_order", "shown_options"])
+        responses = list(Response.objects.filter(attempt_question_id__in=items))
+        for response in responses:
+            if isinstance(response.answer, list):
+                old_to_new = mapping(items[response.attempt_question_id])
+                response.answer = sorted(old_to_new[option] for option in response.answer if option in old_to_new)
+        Response.objects.bulk_update(responses, ["answer"])
+
+
+def _give_opaque_ids(item):
+    tokens = _opaque_ids(len(item.option_order))
+    item.shown_options = [{"id": token, "option": option} for token, option in zip(tokens, item.option_order)]
+
+
+def _restore_option_order(item):
+    item.option_order = [shown["option"] for shown in item.shown_options]
 
 
 def to_opaque_ids(apps, schema_editor):
-    AttemptQuestion = apps.get_model("exams", "AttemptQuestion")
-    Response = apps.get_model("exams", "Response")
-    for items in _batches(AttemptQuestion.objects.order_by("pk").only("pk", "option_order", "shown_options")):
-        items = [item for item in items if item.option_order and not item.shown_options]
-        for item in items:
-            item.shown_options = [
-                {"id": token, "option": option}
-                for token, option in zip(_opaque_ids(len(item.option_order)), item.option_order, strict=True)
-            ]
-        AttemptQuestion.objects.bulk_update(items, ["shown_options"])
-
-        def translate(item, answer):
-            mapping = {shown["option"]: shown["id"] for shown in item.shown_options}
-            return sorted(mapping[option] for option in answer if option in mapping)
-
-        _rewrite_answers(Response, items, translate)
+    _convert_attempts(
+        apps,
+        pending=lambda item: item.option_order and not item.shown_options,
+        convert=_give_opaque_ids,
+        mapping=lambda item: {shown["option"]: shown["id"] for shown in item.shown_options},
+    )
 
 
 def to_version_ids(apps, schema_editor):
-    AttemptQuestion = apps.get_model("exams", "AttemptQuestion")
-    Response = apps.get_model("exams", "Response")
-    for items in _batches(AttemptQuestion.objects.order_by("pk").only("pk", "option_order", "shown_options")):
-        items = [item for item in items if item.shown_options]
-        for item in items:
-            item.option_order = [shown["option"] for shown in item.shown_options]
-        AttemptQuestion.objects.bulk_update(items, ["option_order"])
-
-        def translate(item, answer):
-            mapping = {shown["id"]: shown["option"] for shown in item.shown_options}
-            return sorted(mapping[option] for option in answer if option in mapping)
-
-        _rewrite_answers(Response, items, translate)
+    _convert_attempts(
+        apps,
+        pending=lambda item: item.shown_options,
+        convert=_restore_option_order,
+        mapping=lambda item: {shown["id"]: shown["option"] for shown in item.shown_options},
+    )
 
 
 def to_review_policies(apps, schema_editor):

@@ -1,15 +1,12 @@
 """The certifying exam draws the same difficulty mix per domain on every form, from the shipped bank."""
 
 import collections
-import io
 
 import numpy as np
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from exams.assembly import Candidate, FormAssembler
-from exams.models import Exam, Question
+from exams.models import Exam
 from exams.models.attempts import candidates
 
 CERTIFYING_MIX = {1: 1, 2: 3, 3: 1}  # per domain: one easy, three medium, one hard
@@ -23,18 +20,10 @@ def mix(form):
     return {domain: dict(by_difficulty) for domain, by_difficulty in counts.items()}
 
 
-@pytest.fixture(scope="module")
-def shipped_bank(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("import_bank", str(settings.BASE_DIR / "exams" / "bank"), stdout=io.StringIO())
-        yield candidates()
-        Question.objects.all().delete()
-
-
 @pytest.mark.django_db
 def test_a_thousand_certifying_forms_have_the_blueprints_difficulty_mix_exactly(shipped_bank):
     exam = Exam.objects.get(slug="full-practice-exam")
-    assembler = FormAssembler(exam.blueprint, shipped_bank)
+    assembler = FormAssembler(exam.blueprint, candidates())
     expected = {domain: CERTIFYING_MIX for domain in range(1, 9)}
     hard_per_form, expression_per_form, distinct_forms = set(), set(), set()
     for seed in range(1000):
@@ -52,7 +41,7 @@ def test_a_thousand_certifying_forms_have_the_blueprints_difficulty_mix_exactly(
 @pytest.mark.django_db
 def test_the_shipped_bank_fills_every_cell_of_the_certifying_blueprint_several_times(shipped_bank):
     """The mix was derived from the bank: 13–14 easy, 22–24 medium and 8–9 hard questions per domain."""
-    published = collections.Counter((candidate.domain, candidate.difficulty) for candidate in shipped_bank)
+    published = collections.Counter((candidate.domain, candidate.difficulty) for candidate in candidates())
     for domain in range(1, 9):
         for difficulty, count in CERTIFYING_MIX.items():
             assert published[domain, difficulty] >= 7 * count, (domain, difficulty)

@@ -1,23 +1,11 @@
 """The shipped certifying exam's results show the score, the domains, which answers were right and the
 feedback, but never a key or a worked solution, in the page and in the API; practice results show all."""
 
-import io
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
-from exams.models import Exam, Question
+from exams.models import Exam
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def shipped_bank(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("import_bank", str(settings.BASE_DIR / "exams" / "bank"), stdout=io.StringIO())
-        yield
-        Question.objects.all().delete()
 
 
 def take(client, learner, slug, capture):
