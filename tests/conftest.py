@@ -15,6 +15,11 @@ def course_data(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    restore_course_data()
+
+
+def restore_course_data():
+    """The domains and shipped exams, as the data migrations make them (idempotent)."""
     from importlib import import_module
 
     from django.apps import apps
@@ -90,13 +95,18 @@ def redis_url():
 
 @pytest.fixture(scope="module")
 def shipped_bank(django_db_setup, django_db_blocker):
-    """The shipped bank, imported once for the test module (and removed after it)."""
+    """The shipped bank, imported once for the test module (and removed after it).
+
+    Tests without a database marker run after the transactional ones, whose flush empties every table:
+    the course data is put back first.
+    """
     import io
 
     from django.conf import settings
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
+        restore_course_data()
         call_command("import_bank", str(settings.BASE_DIR / "exams" / "bank"), stdout=io.StringIO())
         yield
         Question.objects.all().delete()

@@ -6,25 +6,19 @@ included), so a successful import is the key check; the rest are the content rul
 
 import collections
 import json
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from exams.models import Domain, Exam, Question
 
-SHIPPED_BANK = Path(__file__).resolve().parents[2] / "exams" / "bank"
 TYPES = ["single_choice", "multiple_choice", "numeric", "matrix", "shape", "expression"]
 
 
 @pytest.fixture(scope="module")
-def shipped(django_db_setup, django_db_blocker):
-    """Import the bank once for this module; yield every published question's frozen content."""
+def shipped(shipped_bank, django_db_blocker):
+    """Every published question's frozen content, once for this module."""
     with django_db_blocker.unblock():
-        call_command("import_bank", str(SHIPPED_BANK))
-        contents = [question.current_version.content for question in Question.objects.published()]
-        yield contents
-        Question.objects.all().delete()
+        return [question.current_version.content for question in Question.objects.published()]
 
 
 def test_every_domain_has_at_least_40_published_questions(shipped):
