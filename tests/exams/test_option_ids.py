@@ -7,6 +7,7 @@ import re
 import pytest
 
 from exams.models import Attempt, Response
+from exams.models.attempts import AttemptError
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,13 @@ def test_the_version_ids_are_refused_and_the_opaque_ones_stored(client, learner,
     assert client.post(url, json.dumps({"answer": key}), content_type="application/json").json()["saved"]
     assert item.response.answer == key
     assert f'value="{key[0]}" checked' in client.get(f"/attempts/{attempt.pk}/questions/1/").content.decode()
+
+
+def test_an_option_id_of_another_attempt_is_refused(learner, author, choice_exam):
+    mine, theirs = choice_exam.start_attempt(learner), choice_exam.start_attempt(author)
+    their_key = theirs.questions.get().key()
+    with pytest.raises(AttemptError, match="not one of this question's options"):
+        mine.save_answer(1, their_key)
 
 
 def test_grading_maps_the_opaque_ids_back_to_the_options(learner, choice_exam, committed):
