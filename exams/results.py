@@ -147,14 +147,15 @@ def _row(item: AttemptQuestion, shows: frozenset[str]) -> ReviewRow:
         details["answer"] = answer
         details["message"] = response.message if response is not None else ""
         details["diagnosis"] = tuple(response.diagnosis) if response is not None else ()
-    if ReviewItem.KEY in shows:
+    awaiting = response is not None and response.needs_review
+    if ReviewItem.KEY in shows and not awaiting:  # a key under review is not shown as the answer
         details["key"] = item.key()
     if ReviewItem.SOLUTION in shows:
         details["solution"] = content["solution"]
     options = ()
     if item.is_choice:
         chosen = set(answer or []) if isinstance(answer, list) else set()
-        show_answer, show_key = ReviewItem.FEEDBACK in shows, ReviewItem.KEY in shows
+        show_answer, show_key = ReviewItem.FEEDBACK in shows, ReviewItem.KEY in shows and not awaiting
         options = tuple(
             ReviewOption(
                 id=option["id"],
