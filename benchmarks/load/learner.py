@@ -9,7 +9,8 @@ One `Learner` is one browser tab. Its requests are the ones the page makes:
   journal entry and retries with the script's backoff (2 s doubling to 30 s); each page load flushes the
   journal (entries a navigation cut off);
 - the submit page flushes the journal (and reloads if it had entries), then the confirmed POST;
-- the results page polls the status endpoint after 1 s and then every 1.5 s until "graded", then reloads;
+- the results page polls the status endpoint after 1 s and then every 1.5 s until it is no longer
+  "submitted" (graded, or provisionally graded awaiting review), then reloads;
 - at the deadline the question page polls the status every 2 s until the attempt is closed.
 
 Every save the server confirms goes to the `Ledger`, which the end checks compare with the database.
@@ -596,7 +597,7 @@ class Learner:
         return await self.wait_for_result(page) if page is not None else None
 
     async def wait_for_result(self, page: Page) -> Page | None:
-        """The results page polls the status until the attempt is graded, then reloads itself."""
+        """The results page polls the status while the attempt is being graded, then reloads itself."""
         if not page.has('id="grading-progress"'):
             return page
         status_url = _attr("data-status-url", page.text)
@@ -605,7 +606,7 @@ class Learner:
             reply = await self.fetch("GET", status_url, accept="application/json")
             if reply is not None and reply[0] == 200:
                 payload = json.loads(reply[1])
-                if payload.get("status") == "graded":
+                if payload.get("status") != "submitted":  # graded, or graded provisionally ("review")
                     self.recorder.result_seen.setdefault(self.attempt_id, time.time())
                     return await self.load_page(page.url)
                 await asyncio.sleep(RESULT_POLL)

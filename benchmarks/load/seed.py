@@ -47,7 +47,8 @@ def create_run_exam(time_limit_minutes: int, pass_mark: int, base_slug: str = "f
             "time_limit_minutes": time_limit_minutes,
             "pass_mark": pass_mark,
             "certifies": True,
-            "review": base.review,
+            "review_after_submission": base.review_after_submission,
+            "review_after_close": base.review_after_close,
             "position": 0,
         },
     )
@@ -103,7 +104,8 @@ def _signed_in_session(user) -> str:
 
 def answer_keys(attempt_id: str) -> dict:
     """What a learner who knows the material would answer, per position: the variant's key (text), or the
-    ids of the correct options. Read from the database by the harness, never sent by the server."""
+    attempt's (opaque) ids of the correct options. Read from the database by the harness, never sent by the
+    server."""
     from exams.models import AttemptQuestion
 
     keys = {}
@@ -111,7 +113,7 @@ def answer_keys(attempt_id: str) -> dict:
     for item in items:
         content = item.content
         keys[item.position] = {
-            "answer": str(content.get("answer") or ""),
-            "correct": [option["id"] for option in content.get("options", []) if option.get("correct")],
+            "answer": "" if item.is_choice else str(content.get("answer") or ""),
+            "correct": item.key() if item.is_choice else [],
         }
     return keys
