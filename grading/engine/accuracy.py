@@ -36,7 +36,7 @@ import numpy as np
 from . import nodes
 from .diagnose import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
 from .dims import SCALAR
-from .numeric import COMBINE, FUNCTIONS, Program, diagonal_function, inverse, step_shape
+from .numeric import COMBINE, FUNCTIONS, Program, diagonal_function, inverse, pseudo_inverse, step_shape
 from .sampling import Admissible, Sample
 from .shapes import Typed, product_kind
 
@@ -103,6 +103,9 @@ class _Tracer:
                 return _product(typed, args, operators)
             case nodes.Power():
                 return _power(typed, args)
+            case nodes.EntrywisePower():
+                base, exponent = args
+                return lambda sample: _entrywise_power(*base(sample), *exponent(sample))
             case nodes.Call(function=function):
                 return _call(function, typed.args[0].shape, args[0])
         raise AssertionError(f"cannot trace {type(node).__name__}")
@@ -161,6 +164,9 @@ def _combine(kind: str, left: np.ndarray, left_error, right: np.ndarray, right_e
     if kind == "divide":  # by a scalar
         size = _size(result)
         return result, (left_error + size * right_error) / _size(right) + size
+    if kind == "broadcast_divide":  # entrywise: the smallest divisor amplifies most
+        size = _size(result)
+        return result, (left_error + size * right_error) / _smallest(right) + size
     left_size, right_size = _size(left), _size(right)
     propagated = right_size * left_error + left_size * right_error
     if kind == "matmul":
@@ -171,7 +177,7 @@ def _combine(kind: str, left: np.ndarray, left_error, right: np.ndarray, right_e
 def _power(typed: Typed, args: list[Trace]) -> Trace:
     base, exponent = args
     if typed.shape == SCALAR:
-        return lambda sample: _scalar_power(*base(sample), *exponent(sample))
+        return lambda sample: _entrywise_power(*base(sample), *exponent(sample))
     count = int(nodes.constant_value(typed.node.exponent))
 
     def power(sample: Sample) -> Traced:
@@ -183,10 +189,11 @@ def _power(typed: Typed, args: list[Trace]) -> Trace:
     return power
 
 
-def _scalar_power(base: np.ndarray, base_error, exponent: np.ndarray, exponent_error) -> Traced:
+def _entrywise_power(base: np.ndarray, base_error, exponent: np.ndarray, exponent_error) -> Traced:
+    """A scalar power, or NumPy's ``x ** k`` entry by entry: the steepest entry bounds the error."""
     result = np.power(base, exponent)
-    slope = np.abs(exponent * np.power(base, exponent - 1))[..., 0, 0]  # d/d(base)
-    log_slope = np.abs(result * np.log(np.abs(base)))[..., 0, 0]  # d/d(exponent)
+    slope = _size(exponent * np.power(base, exponent - 1))  # d/d(base)
+    log_slope = _size(result * np.log(np.abs(base)))  # d/d(exponent)
     return result, _weighted(slope, base_error) + _weighted(log_slope, exponent_error) + _size(result)
 
 
@@ -215,6 +222,13 @@ def _inverse(matrices: np.ndarray, error) -> Traced:
     return inverse(matrices), size * (error + sigma[..., 0]) / sigma[..., -1] ** 2
 
 
+def _pseudo_inverse(matrices: np.ndarray, error) -> Traced:
+    """Like the inverse, with the smallest of the min(rows, cols) singular values."""
+    sigma = _singular_values(matrices)
+    size = max(matrices.shape[-2:])
+    return pseudo_inverse(matrices), size * (error + sigma[..., 0]) / sigma[..., -1] ** 2
+
+
 def _determinant(matrices: np.ndarray, error) -> Traced:
     sigma = _singular_values(matrices)
     size = matrices.shape[-1]
@@ -230,6 +244,8 @@ def _call(function: str, argument_shape, argument: Trace) -> Trace:
         return lambda sample: _keep_error(FUNCTIONS["vec"], *argument(sample))
     if function == "det":
         return lambda sample: _determinant(*argument(sample))
+    if function == "pinv":
+        return lambda sample: _pseudo_inverse(*argument(sample))
     rule = _RULES[function]
     apply = FUNCTIONS[function]
 
@@ -253,12 +269,22 @@ def _entries(values: np.ndarray) -> int:
     return values.shape[-2] * values.shape[-1]
 
 
+def _square_root(t: np.ndarray, error: np.ndarray, result: np.ndarray) -> np.ndarray:
+    return _weighted(1 / (2 * np.sqrt(_smallest(t))), error) + _size(result)
+
+
+def _absolute(t: np.ndarray, error: np.ndarray, result: np.ndarray) -> np.ndarray:
+    return error
+
+
 # Error bound of f(t) from t's values, t's bound and f(t), for the entrywise functions and the reductions.
 _RULES: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
     "log": lambda t, error, result: _weighted(1 / _smallest(t), error) + _size(result),
-    "sqrt": lambda t, error, result: _weighted(1 / (2 * np.sqrt(_smallest(t))), error) + _size(result),
+    "sqrt": _square_root,
+    "esqrt": _square_root,
     "exp": lambda t, error, result: _size(result) * (error + 1),
-    "abs": lambda t, error, result: error,
+    "abs": _absolute,
+    "eabs": _absolute,
     "tanh": lambda t, error, result: error + _size(result),
     "sigmoid": lambda t, error, result: error / 4 + _size(result),
     "tr": lambda t, error, result: t.shape[-1] * (error + _size(t)),

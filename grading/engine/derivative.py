@@ -22,7 +22,7 @@ from .dims import SCALAR, Shape, format_shape
 from .errors import AnswerError, ConfigError
 from .limits import screen
 from .numeric import compile_program
-from .parser import parse
+from .parser import read
 from .results import DerivativeResult
 from .sampling import Sample, generator
 from .shapes import Inference
@@ -35,21 +35,25 @@ TOLERANCE = 1e-5
 def derivative_check(symbols: object, function: object, wrt: object, candidate: object) -> DerivativeResult:
     declaration = declare(symbols)
     if not isinstance(wrt, str) or wrt not in declaration.by_name:
-        raise ConfigError(f"wrt must be one of the declared symbols: {', '.join(declaration.names)}")
+        raise ConfigError(
+            f"The variable wrt must be one of the declared symbols: {', '.join(declaration.names)}"
+        )
     typed_function = author_expression(declaration, function, "function")
     variable_shape = declaration.by_name[wrt].shape
     kind, derivative_shape = _kind(typed_function.shape, variable_shape, wrt)
     what = f"the {kind} of {function} with respect to {wrt}"
 
     problem = screen(candidate)
-    inference = Inference(declaration, candidate if isinstance(candidate, str) else "")
     try:
         if problem:
             raise AnswerError(problem)
-        typed = inference.infer_root(parse(declaration, candidate))
+        assert isinstance(candidate, str)  # screen refuses anything else
+        parsed = read(declaration, candidate)
+        inference = Inference(declaration, parsed.text)
+        typed = inference.infer_root(parsed.tree)
         if not inference.fit(typed, derivative_shape):
             shape = format_shape(inference.shape_of(typed))
-            raise AnswerError(f"the candidate is {shape}, but {what} is {format_shape(derivative_shape)}")
+            raise AnswerError(f"The candidate is {shape}, but {what} is {format_shape(derivative_shape)}")
         candidate_program = compile_program(inference.resolve(typed))
     except AnswerError as error:
         return DerivativeResult(ok=False, kind=kind, message=error.message, max_error=None)
@@ -57,7 +61,7 @@ def derivative_check(symbols: object, function: object, wrt: object, candidate: 
     function_program = compile_program(typed_function)
     rng = generator(declaration.key, "derivative", str(function), wrt)
     points = admissible_samples(
-        declaration, typed_function, function_program, rng, f"the function {function!r}"
+        declaration, typed_function, function_program, rng, f"The function {function!r}"
     )
     worst, failure, defined_draws, all_draws = 0.0, None, 0, 0
     for sample in points:
@@ -73,7 +77,7 @@ def derivative_check(symbols: object, function: object, wrt: object, candidate: 
         worst = max(worst, float(error)) if np.isfinite(error) else float("inf")
     if defined_draws < all_draws / 2:
         raise ConfigError(
-            f"the function {function!r} is undefined (not finite) at most sampled values; declare "
+            f"The function {function!r} is undefined (not finite) at most sampled values; declare "
             "assumptions such as positive, spd or invertible"
         )
     if failure is not None:
@@ -81,10 +85,10 @@ def derivative_check(symbols: object, function: object, wrt: object, candidate: 
         return DerivativeResult(
             ok=False,
             kind=kind,
-            message=f"the candidate is not {what}: it differs at {sizes}",
+            message=f"The candidate is not {what}: it differs at {sizes}",
             max_error=worst,
         )
-    return DerivativeResult(ok=True, kind=kind, message=f"the candidate is {what}", max_error=worst)
+    return DerivativeResult(ok=True, kind=kind, message=f"The candidate is {what}", max_error=worst)
 
 
 def _kind(function_shape: Shape, variable_shape: Shape, wrt: str) -> tuple[str, Shape]:
@@ -93,8 +97,8 @@ def _kind(function_shape: Shape, variable_shape: Shape, wrt: str) -> tuple[str, 
     if function_shape[1] == SCALAR[1] and variable_shape[1] == SCALAR[1]:
         return "jacobian", (function_shape[0], variable_shape[0])
     raise ConfigError(
-        "derivative_check handles a scalar function (gradient) or a column-vector function of a vector or "
-        f"scalar (Jacobian); here the function is {format_shape(function_shape)} and {wrt} is "
+        "The derivative check handles a scalar function (gradient) or a column-vector function of a vector "
+        f"or scalar (Jacobian); here the function is {format_shape(function_shape)} and {wrt} is "
         f"{format_shape(variable_shape)}"
     )
 

@@ -29,3 +29,11 @@ class AnswerError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def as_clause(message: str) -> str:
+    """A message (a sentence, capitalized) to follow a colon or a dash: its first letter in lower case.
+
+    Every engine message starts with a word, never with a learner's symbol, so this never changes a name.
+    """
+    return message[:1].lower() + message[1:]

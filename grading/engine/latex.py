@@ -2,7 +2,10 @@
 
 The rendering shows the engine's reading, not the learner's spelling: ``A'``, ``A.T`` and ``transpose(A)`` all
 come out as ``A^{\\top}``, and brackets appear wherever the grouping would otherwise be unclear, e.g. the
-left-to-right grouping of ``kron(A, B) x`` shows as ``\\left(A \\otimes B\\right) x``.
+left-to-right grouping of ``kron(A, B) x`` shows as ``\\left(A \\otimes B\\right) x``. NumPy's entrywise
+``*``, ``/`` and ``**`` come out as ``\\odot``, ``\\oslash`` and ``^{\\circ k}`` (a number factor or
+divisor just scales: ``2 \\cdot x``, ``\\frac{x}{2}``), so a learner sees that ``x.T * A * x`` was not read
+as a matrix product; ``np.linalg.pinv(A)`` is ``A^{+}``, ``A\\b`` is ``A^{-1} b``.
 """
 
 from __future__ import annotations
@@ -26,7 +29,13 @@ _OPERATOR_NAMES = {
     "diag": r"\operatorname{diag}",
     "sum": r"\operatorname{sum}",
 }
-_PRODUCT_SYMBOLS = {nodes.KRON: r" \otimes ", nodes.HADAMARD: r" \circ "}
+_PRODUCT_SYMBOLS = {
+    nodes.KRON: r" \otimes ",
+    nodes.HADAMARD: r" \circ ",
+    nodes.BROADCAST: r" \odot ",
+    nodes.BROADCAST_DIVIDE: r" \oslash ",
+}
+_SCALARS = (nodes.Number, nodes.DimensionValue)
 
 
 def to_latex(node: Node) -> str:
@@ -39,6 +48,8 @@ def to_latex(node: Node) -> str:
             return _name(name)
         case nodes.Identity(size=size):
             return "I" if size is None else f"I_{{{_dim(size)}}}"
+        case nodes.Ones(rows=None):
+            return r"\mathbf{1}"
         case nodes.Ones(rows=rows, cols=cols):
             return rf"\mathbf{{1}}_{{{_dim(rows)} \times {_dim(cols)}}}"
         case nodes.Negate(operand=operand):
@@ -53,6 +64,8 @@ def to_latex(node: Node) -> str:
             return _base(operand) + r"^{\top}"
         case nodes.Power(base=base, exponent=exponent):
             return f"{_base(base)}^{{{to_latex(exponent)}}}"
+        case nodes.EntrywisePower(base=base, exponent=exponent):
+            return f"{_base(base)}^{{\\circ {to_latex(exponent)}}}"
         case nodes.Call():
             return _call(node)
     raise AssertionError(f"no LaTeX for {type(node).__name__}")
@@ -103,7 +116,8 @@ def _sum(node: nodes.Sum) -> str:
 def _product(node: nodes.Product) -> str:
     latex = _factor(node.factors[0], first=True)
     previous = None
-    for operator, factor in zip(node.operators, node.factors[1:], strict=True):
+    for index, (written, factor) in enumerate(zip(node.operators, node.factors[1:], strict=True)):
+        operator = _shown(written, index == 0 and isinstance(node.factors[0], _SCALARS), factor)
         if operator == nodes.DIVIDE:
             latex = rf"\frac{{{latex}}}{{{to_latex(factor)}}}"
         else:
@@ -118,6 +132,15 @@ def _product(node: nodes.Product) -> str:
     return latex
 
 
+def _shown(operator: str, after_a_number: bool, factor: Node) -> str:
+    """NumPy's ``*`` and ``/`` with a number are plain scaling and division: show them so."""
+    if operator == nodes.BROADCAST_DIVIDE and isinstance(factor, _SCALARS):
+        return nodes.DIVIDE
+    if operator == nodes.BROADCAST and (after_a_number or isinstance(factor, _SCALARS)):
+        return nodes.MATMUL
+    return operator
+
+
 def _is_number(node: Node) -> bool:
     return isinstance(node, nodes.Number)
 
@@ -128,12 +151,20 @@ def _factor(node: Node, first: bool) -> str:
 
 
 def _call(node: nodes.Call) -> str:
+    if node.function == "dot":
+        first, second = node.args
+        return f"{_factor(first, first=True)} \\cdot {_factor(second, first=False)}"
+    if node.function == "outer":
+        first, second = node.args
+        return f"{_factor(first, first=True)} {_base(second)}^{{\\top}}"
     (argument,) = node.args
     inner = to_latex(argument)
-    if node.function == "sqrt":
+    if node.function in ("sqrt", "esqrt"):
         return rf"\sqrt{{{inner}}}"
-    if node.function == "abs":
+    if node.function in ("abs", "eabs", "bars"):
         return rf"\left|{inner}\right|"
+    if node.function == "pinv":
+        return f"{_base(argument)}^{{+}}"
     if node.function == "norm":
         return rf"\left\|{inner}\right\|"
     return _OPERATOR_NAMES[node.function] + _paren(inner)

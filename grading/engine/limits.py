@@ -16,9 +16,9 @@ _WHITESPACE_CONTROLS = frozenset("\t\n\r")
 def screen(text: object) -> str | None:
     """A learner-facing reason to reject ``text`` outright, or None if it may be parsed."""
     if not isinstance(text, str):
-        return "the answer must be text"
+        return "The answer must be text"
     if len(text) > MAX_LENGTH:
-        return f"the answer is too long: {len(text):,} characters, the limit is {MAX_LENGTH:,}"
+        return f"The answer is too long: {len(text):,} characters, the limit is {MAX_LENGTH:,}"
     if not text.isprintable():
         for index, char in enumerate(text):
             allowed = (
@@ -30,7 +30,7 @@ def screen(text: object) -> str | None:
                     if char == "\x00"
                     else f"a control or invisible character (U+{ord(char):04X})"
                 )
-                return f"the answer contains {kind} at column {index + 1}; retype it without that character"
+                return f"The answer contains {kind} at column {index + 1}; retype it without that character"
     if not text.strip():
-        return "the answer is empty"
+        return "The answer is empty"
     return None

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 
 from .dims import Dim
 
-MATMUL = "*"  # written *, @ or \cdot
+MATMUL = "*"  # written @, \cdot, ·, or * in the mathematical reading
 JUXTAPOSE = ""  # implicit multiplication
-DIVIDE = "/"
+DIVIDE = "/"  # by a scalar
 KRON = "⊗"
-HADAMARD = "∘"
+HADAMARD = "∘"  # entrywise, of equal shapes (or by a scalar): .*, ∘, hadamard(a, b)
+BROADCAST = "⊙"  # NumPy's *: entrywise with broadcasting (a column times a row is their outer product)
+BROADCAST_DIVIDE = "⊘"  # NumPy's / and MATLAB's ./: entrywise division with broadcasting
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,7 +51,7 @@ class Identity(Node):
 
 @dataclass(frozen=True, slots=True)
 class Ones(Node):
-    rows: Dim
+    rows: Dim | None  # None: 𝟏, a column whose length the context decides
     cols: Dim
 
 
@@ -57,6 +59,7 @@ class Ones(Node):
 class Sum(Node):
     terms: tuple[Node, ...]
     signs: tuple[int, ...]  # +1 or -1 per term
+    broadcast: bool = False  # NumPy reading: terms of different shapes broadcast (x - 1, a + b.T)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,16 @@ class Transpose(Node):
 
 @dataclass(frozen=True, slots=True)
 class Power(Node):
-    """``base ^ exponent``; ``inv(A)`` and ``A^{-1}`` are both ``Power(A, -1)``."""
+    """``base ^ exponent``; ``inv(A)``, ``A^{-1}`` and the ``A`` of ``A\\b`` are all ``Power(A, -1)``."""
+
+    base: Node
+    exponent: Node
+    solve: bool = field(default=False, compare=False, kw_only=True)  # written A\b: for messages
+
+
+@dataclass(frozen=True, slots=True)
+class EntrywisePower(Node):
+    """NumPy's ``x ** k`` and MATLAB's ``x .^ k``: every entry raised to a scalar power."""
 
     base: Node
     exponent: Node
@@ -87,7 +99,11 @@ class Power(Node):
 
 @dataclass(frozen=True, slots=True)
 class Call(Node):
-    function: str  # canonical name: tr det log exp sqrt abs sigmoid tanh vec diag norm sum
+    """A function: tr det log exp sqrt abs sigmoid tanh vec diag norm sum pinv take one argument; esqrt and
+    eabs are NumPy's entrywise sqrt and abs; bars is ``|x|`` (abs of a scalar, an error otherwise); dot and
+    outer (NumPy's) take two and mean a product that depends on the shapes (see ``shapes``)."""
+
+    function: str
     args: tuple[Node, ...]
 
 
@@ -99,7 +115,7 @@ def children(node: Node) -> tuple[Node, ...]:
             return factors
         case Negate(operand=operand) | Transpose(operand=operand):
             return (operand,)
-        case Power(base=base, exponent=exponent):
+        case Power(base=base, exponent=exponent) | EntrywisePower(base=base, exponent=exponent):
             return (base, exponent)
         case Call(args=args):
             return args
@@ -113,6 +129,9 @@ def is_zero_literal(node: Node) -> bool:
     return isinstance(node, Number) and node.value == 0
 
 
+_NUMERIC_OPERATORS = frozenset({MATMUL, JUXTAPOSE, DIVIDE, HADAMARD, BROADCAST, BROADCAST_DIVIDE})
+
+
 def constant_value(node: Node) -> float | None:
     """The value of an expression made only of numbers, or None."""
     match node:
@@ -121,13 +140,13 @@ def constant_value(node: Node) -> float | None:
         case Negate(operand=operand):
             value = constant_value(operand)
             return None if value is None else -value
-        case Product(factors=factors, operators=operators) if set(operators) <= {MATMUL, JUXTAPOSE, DIVIDE}:
+        case Product(factors=factors, operators=operators) if set(operators) <= _NUMERIC_OPERATORS:
             values = [constant_value(factor) for factor in factors]
             if None in values:
                 return None
             result = values[0]
             for operator, value in zip(operators, values[1:], strict=True):
-                if operator == DIVIDE:
+                if operator in (DIVIDE, BROADCAST_DIVIDE):
                     if value == 0:
                         return None
                     result /= value

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import nodes
-from .dims import SCALAR, Dim, Shape
+from .dims import ONE, SCALAR, Dim, Shape
 from .errors import AnswerError
 from .sampling import Sample
 from .shapes import Typed, product_kind
@@ -66,10 +66,17 @@ def step_shape(kind: str, left: Shape, right: Shape) -> Shape:
     if kind == "matmul":
         return (left[0], right[1])
     if kind == "kron":
-        return (left[0] * right[0], left[1] * right[1])
+        return (_dim(left[0]) * _dim(right[0]), _dim(left[1]) * _dim(right[1]))
     if kind == "scale" and left == SCALAR:
         return right
+    if kind in ("broadcast", "broadcast_divide"):
+        return (right[0] if left[0] == ONE else left[0], right[1] if left[1] == ONE else left[1])
     return left
+
+
+def _dim(size: object) -> Dim:
+    assert isinstance(size, Dim)  # a compiled tree is resolved: every size is known
+    return size
 
 
 class _Compiler:
@@ -105,6 +112,9 @@ class _Compiler:
                 return self._product(typed, args, operators)
             case nodes.Power():
                 return _power(typed, args)
+            case nodes.EntrywisePower():
+                base, exponent = args
+                return lambda sample: np.power(base(sample), exponent(sample))
             case nodes.Call(function=function):
                 return _call(function, typed.args[0].shape, args[0])
         raise AssertionError(f"cannot evaluate {type(node).__name__}")
@@ -175,6 +185,14 @@ def inverse(matrices: np.ndarray) -> np.ndarray:
         return result
 
 
+def pseudo_inverse(matrices: np.ndarray) -> np.ndarray:
+    """Stacked Moore–Penrose inverse; nan for a stack whose SVD does not converge."""
+    try:
+        return np.linalg.pinv(matrices)
+    except np.linalg.LinAlgError:
+        return np.full(matrices.shape[:-2] + matrices.shape[:-3:-1], np.nan)
+
+
 def kron(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     batch = np.broadcast_shapes(left.shape[:-2], right.shape[:-2])
     rows, cols = left.shape[-2] * right.shape[-2], left.shape[-1] * right.shape[-1]
@@ -202,7 +220,9 @@ COMBINE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "matmul": np.matmul,
     "scale": np.multiply,
     "hadamard": np.multiply,
+    "broadcast": np.multiply,
     "divide": np.divide,
+    "broadcast_divide": np.divide,
     "kron": kron,
 }
 
@@ -211,6 +231,8 @@ FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "exp": np.exp,
     "sqrt": np.sqrt,
     "abs": np.abs,
+    "esqrt": np.sqrt,
+    "eabs": np.abs,
     "tanh": np.tanh,
     "sigmoid": lambda values: 1 / (1 + np.exp(-values)),
     "tr": _scalar(lambda matrix: np.trace(matrix, axis1=-2, axis2=-1)),
@@ -218,6 +240,7 @@ FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "norm": _scalar(lambda matrix: np.sqrt(np.sum(matrix * matrix, axis=(-2, -1)))),
     "sum": _scalar(lambda matrix: np.sum(matrix, axis=(-2, -1))),
     "vec": _vec,
+    "pinv": pseudo_inverse,
 }
 
 

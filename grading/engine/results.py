@@ -19,7 +19,7 @@ class Result:
     expected_shape: str | None
     counterexample: str | None = None  # author-facing: the first sample where the answer disagreed
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "verdict": self.verdict,
             "method": self.method,
@@ -36,6 +36,7 @@ class Preview:
     latex: str | None
     shape: str | None
     error: str | None
+    notes: tuple[str, ...] = ()  # how the answer was read, when that is not the plain mathematical reading
 
 
 @dataclass(frozen=True, slots=True)

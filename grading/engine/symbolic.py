@@ -42,7 +42,7 @@ MAX_NODES = 40
 MAX_TERMS = 64
 MAX_POWER = 4
 _SELF_TRANSPOSED = frozenset({"symmetric", "spd", "diagonal"})
-_SCALAR_FUNCTIONS = ("log", "exp", "sqrt", "abs", "tanh", "sigmoid")
+_SCALAR_FUNCTIONS = ("log", "exp", "sqrt", "abs", "esqrt", "eabs", "tanh", "sigmoid")
 
 
 class _Unsupported(Exception):
@@ -84,7 +84,7 @@ def _term_bound(typed: Typed) -> float:
             return prod(bounds)
         case nodes.Negate() | nodes.Transpose():
             return bounds[0]
-        case nodes.Power():
+        case nodes.Power() | nodes.EntrywisePower():
             count = nodes.constant_value(node.exponent)
             if count is None or count != int(count):
                 return max(bounds)  # not expanded: c^0.5 stays a power
@@ -127,11 +127,15 @@ class _Converter:
             case nodes.Transpose():
                 return self.convert(typed.args[0], not transposed)
             case nodes.Sum(signs=signs):
+                if any(arg.shape != typed.shape for arg in typed.args):
+                    raise _Unsupported  # NumPy broadcasting (x - 1) has no meaning in the algebra
                 terms = [self.convert(arg, transposed) for arg in typed.args]
                 return sympy.Add(*(sign * term for sign, term in zip(signs, terms, strict=True)))
             case nodes.Product(operators=operators):
                 return self._product(typed, operators, transposed)
             case nodes.Power():
+                return self._power(typed, transposed)
+            case nodes.EntrywisePower() if typed.shape == SCALAR:
                 return self._power(typed, transposed)
             case nodes.Call(function=function):
                 return self._call(function, typed.args[0])
@@ -156,7 +160,7 @@ class _Converter:
         shape, result = typed.args[0].shape, factors[0]
         for operator, arg, factor in zip(operators, typed.args[1:], factors[1:], strict=True):
             kind = product_kind(operator, shape, arg.shape)
-            if kind in ("kron", "hadamard"):
+            if kind in ("kron", "hadamard", "broadcast", "broadcast_divide"):
                 raise _Unsupported
             if kind in ("scale", "divide") and not (result.is_commutative or factor.is_commutative):
                 raise _Unsupported  # a 1×1 matrix product acting as a scalar
@@ -191,6 +195,11 @@ class _Converter:
             raise _Unsupported
         if function == "sigmoid":
             return 1 / (1 + sympy.exp(-inner))
-        return {"log": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt, "abs": sympy.Abs, "tanh": sympy.tanh}[
-            function
-        ](inner)
+        functions = {
+            "log": sympy.log,
+            "exp": sympy.exp,
+            "sqrt": sympy.sqrt,
+            "abs": sympy.Abs,
+            "tanh": sympy.tanh,
+        }
+        return functions[{"esqrt": "sqrt", "eabs": "abs"}.get(function, function)](inner)

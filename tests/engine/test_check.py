@@ -17,7 +17,7 @@ def test_a_correct_answer_says_so_and_how_it_was_decided():
         verdict="correct",
         method="symbolic",
         diagnosis=(),
-        message="your answer is correct",
+        message="Your answer is correct",
         answer_shape="n×1",
         expected_shape="n×1",
     )
@@ -32,7 +32,7 @@ def test_a_result_is_frozen_and_serialises_to_the_documented_keys():
         "verdict": "incorrect",
         "method": "numeric",
         "diagnosis": [],
-        "message": "your answer does not match the expected result",
+        "message": "Your answer does not match the expected result",
         "answer_shape": "n×1",
         "expected_shape": "n×1",
     }
@@ -51,7 +51,7 @@ def test_an_invalid_answer_still_reports_the_expected_shape():
 
 def test_a_non_text_answer_is_invalid_not_an_error():
     assert check(SYMBOLS, "x", None).verdict == "invalid"
-    assert check(SYMBOLS, "x", 42).message == "the answer must be text"
+    assert check(SYMBOLS, "x", 42).message == "The answer must be text"
 
 
 def test_a_broken_question_raises_for_its_author():

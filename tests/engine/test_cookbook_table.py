@@ -71,6 +71,11 @@ def unrelated(answer):
     return Wrong(answer)
 
 
+def mistaken(answer, *codes):
+    """A mistake ``misconceptions`` names (symmetric_assumption, missing_term, …), with its code(s)."""
+    return Wrong(answer, diagnosis=codes)
+
+
 def wrong(answer):
     return Wrong(answer, diagnosis=UNCHECKED)
 
@@ -185,18 +190,19 @@ IDENTITIES = [
             "A.T x + A x",
             "(A + transpose(A)) @ x",
             r"(A+A^\top)x",
-            "A*x + A.T*x",
+            "A@x + A.T@x",
             r"\left(A + A^{\top}\right) x",
             "(x^T A)^T + (x^T A^T)^T",
             "(x^T (A + A^T))^T",
             "Ax + A'x",
         ),
         (
-            unrelated("A x"),
-            unrelated("2 A x"),
-            unrelated("A^T x"),
-            unrelated("2 A^T x"),
-            unrelated("(A - A^T) x"),
+            mistaken("A*x + A.T*x", "shape_mismatch", "elementwise_product"),
+            mistaken("A x", "missing_term"),
+            mistaken("2 A x", "symmetric_assumption"),
+            mistaken("A^T x", "missing_term"),
+            mistaken("2 A^T x", "symmetric_assumption"),
+            mistaken("(A - A^T) x", "term_sign"),
             layout("x^T (A + A^T)"),
             negated("-(A + A^T) x"),
             negated("-A x - A^T x"),
@@ -234,7 +240,7 @@ IDENTITIES = [
             layout("2 x^T A"),
             layout("2 A"),
             layout("x^T A x"),
-            unrelated("2 x"),
+            mistaken("2 x", "chain_rule"),
             unrelated("A x + x"),
         ),
     ),
@@ -253,10 +259,10 @@ IDENTITIES = [
         "n×n",
         ("A' + A", "transpose(A) + A", "(A^T + A)^T", "A + A.T", r"A^\top + A", "(A + A')'"),
         (
-            unrelated("A"),
-            unrelated("2A"),
-            unrelated("2 A^T"),
-            unrelated("A - A^T"),
+            mistaken("A", "missing_term"),
+            mistaken("2A", "symmetric_assumption"),
+            mistaken("2 A^T", "symmetric_assumption"),
+            mistaken("A - A^T", "term_sign"),
             negated("-(A + A^T)"),
             negated("-A - A^T"),
             times("2(A + A^T)", 2),
@@ -296,10 +302,10 @@ IDENTITIES = [
         (
             negated("2 W (s - x)"),
             times("W (x - s)", Fraction(1, 2)),
-            unrelated("2 W (x + s)"),
+            mistaken("2 W (x + s)", "term_sign"),
             layout("2 (x - s)^T W"),
             unrelated("2 W x - s"),
-            unrelated("2 (x - s)"),
+            mistaken("2 (x - s)", "chain_rule"),
         ),
     ),
     Identity(
@@ -324,9 +330,9 @@ IDENTITIES = [
             "A^T W (Dx + g) + D^T W^T (Ax + b)",
         ),
         (
-            unrelated("A^T W (D x + g)"),
+            mistaken("A^T W (D x + g)", "missing_term"),
             ill_formed("A^T W (D x + g) + D^T W (A x + b)"),
-            unrelated("A^T W (D x + g) - D^T W^T (A x + b)"),
+            mistaken("A^T W (D x + g) - D^T W^T (A x + b)", "term_sign"),
             negated("-A^T W (D x + g) - D^T W^T (A x + b)"),
             layout("(D x + g)^T W^T A + (A x + b)^T W D"),
             times("2 A^T W (D x + g) + 2 D^T W^T (A x + b)", 2),
@@ -398,7 +404,7 @@ IDENTITIES = [
             unrelated("2 A^T A x - A^T b"),
             ill_formed("2 A^T A x - 2 b"),
             layout("2 (A x - b)"),
-            unrelated("2 A^T A x"),
+            mistaken("2 A^T A x", "missing_term"),
             times("-A^T (A x - b)", Fraction(-1, 2)),
         ),
     ),
@@ -421,7 +427,7 @@ IDENTITIES = [
             ill_formed("inv(A^T A + lambda I) A b"),
             layout("b^T A inv(A^T A + lambda I)"),
             unrelated("inv(A^T A + 2 lambda I) A^T b"),
-            unrelated("A^T b"),
+            mistaken("A^T b", "chain_rule"),
             ill_formed("inv(A A^T + lambda I) A^T b"),
         ),
     ),
@@ -444,7 +450,7 @@ IDENTITIES = [
             unrelated("2 A^T (A x - b) + lambda x"),
             times("A^T (A x - b) + lambda x", Fraction(1, 2)),
             ill_formed("2 A^T (A x - b) + 2 lambda"),
-            unrelated("2 A^T (A x - b) - 2 lambda x"),
+            mistaken("2 A^T (A x - b) - 2 lambda x", "term_sign"),
             negated("-2 A^T (A x - b) - 2 lambda x"),
             layout("2 (A x - b)^T A + 2 lambda x^T"),
             ill_formed("2 (A^T A + lambda) x - 2 A^T b"),
@@ -466,7 +472,7 @@ IDENTITIES = [
             ill_formed("2 W A^T (A x - b)"),
             times("A^T W (A x - b)", Fraction(1, 2)),
             negated("2 A^T W (b - A x)"),
-            unrelated("2 A^T (A x - b)"),
+            mistaken("2 A^T (A x - b)", "chain_rule"),
             layout("2 (A x - b)^T W A"),
         ),
     ),
@@ -518,7 +524,12 @@ IDENTITIES = [
         "2 c x",
         "n×1",
         ("c (2 x)", "2 x c", "c x + x c", "2*c*x", "(c + c) x"),
-        (times("c x", Fraction(1, 2)), unrelated("2 x"), unrelated("2 c^2 x"), layout("2 c x^T")),
+        (
+            times("c x", Fraction(1, 2)),
+            mistaken("2 x", "chain_rule"),
+            unrelated("2 c^2 x"),
+            layout("2 c x^T"),
+        ),
     ),
     Identity(
         "a declared name Ax wins over A x",
@@ -547,7 +558,12 @@ IDENTITIES = [
         "4 (x^T x) x",
         "n×1",
         ("4 x^T x x", "4 x x^T x", "4 norm(x)^2 x", "2 (x^T x) (2 x)", "4 (x' x) x"),
-        (times("2 (x^T x) x", Fraction(1, 2)), layout("4 x^T x"), layout("4 x x^T"), unrelated("4 x")),
+        (
+            times("2 (x^T x) x", Fraction(1, 2)),
+            layout("4 x^T x"),
+            layout("4 x x^T"),
+            mistaken("4 x", "chain_rule"),
+        ),
     ),
     # Traces
     Identity(
@@ -605,11 +621,11 @@ IDENTITIES = [
         ("(B A)^T", "A' B'", "transpose(B A)"),
         (
             transposed("B A"),
-            unrelated("B^T A^T"),
+            mistaken("B^T A^T", "factor_order"),
             unrelated("A B"),
             negated("-(B A)^T"),
             transposed("(A^T B^T)^T"),
-            unrelated("A^T B"),
+            mistaken("A^T B", "symmetric_assumption"),
         ),
     ),
     Identity(
@@ -619,8 +635,8 @@ IDENTITIES = [
         "n×m",
         ("A X + A^T X", "A X + A' X", "(A' + A) X", "(X^T (A + A^T))^T", "(X^T A + X^T A^T)^T"),
         (
-            unrelated("2 A X"),
-            unrelated("A X"),
+            mistaken("2 A X", "symmetric_assumption"),
+            mistaken("A X", "missing_term"),
             layout("X^T (A + A^T)"),
             ill_formed("(A + A^T) X^T"),
             negated("-(A + A^T) X"),
@@ -640,7 +656,12 @@ IDENTITIES = [
         "X (A + A^T)",
         "m×n",
         ("X A + X A^T", "X A^T + X A", "X (A' + A)", "((A + A^T) X^T)^T"),
-        (ill_formed("(A + A^T) X"), unrelated("2 X A"), unrelated("X A"), layout("(A + A^T) X^T")),
+        (
+            ill_formed("(A + A^T) X"),
+            mistaken("2 X A", "symmetric_assumption"),
+            mistaken("X A", "missing_term"),
+            layout("(A + A^T) X^T"),
+        ),
     ),
     Identity(
         "grad tr(X^2)",
@@ -679,7 +700,7 @@ IDENTITIES = [
         (
             transposed("-X^-1 B A X^-1"),
             negated("X^-T A^T B^T X^-T"),
-            unrelated("-X^-T B^T A^T X^-T"),
+            mistaken("-X^-T B^T A^T X^-T", "factor_order"),
             unrelated("-X^-1 A B X^-1"),
         ),
     ),
@@ -706,7 +727,7 @@ IDENTITIES = [
             transposed("det(X) inv(X)"),
             unrelated("det(X) X^T"),
             negated("-det(X) X^-T"),
-            unrelated("X^-T"),
+            mistaken("X^-T", "chain_rule"),
             unrelated("det(X) X"),
             unrelated("inv(X)^T / det(X)"),
             layout("det(X)"),
@@ -783,8 +804,8 @@ IDENTITIES = [
         ),
         (
             negated("X^-1 dX X^-1"),
-            unrelated("-X^-1 X^-1 dX"),
-            unrelated("-dX X^-1 X^-1"),
+            mistaken("-X^-1 X^-1 dX", "factor_order"),
+            mistaken("-dX X^-1 X^-1", "factor_order"),
             transposed("-(X^-1 dX X^-1)^T"),
             unrelated("-X^-T dX X^-T"),
             times("-2 X^-1 dX X^-1", 2),
@@ -817,8 +838,8 @@ IDENTITIES = [
         "n×n",
         ("B^-1 A^-1", "inv(B) inv(A)", "(A B)^-1", "B^{-1} A^{-1}", "(A B)^(-1)"),
         (
-            unrelated("A^-1 B^-1"),
-            unrelated("inv(A) inv(B)"),
+            mistaken("A^-1 B^-1", "factor_order"),
+            mistaken("inv(A) inv(B)", "factor_order"),
             transposed("A^-T B^-T"),
             negated("-B^-1 A^-1"),
         ),
@@ -837,7 +858,7 @@ IDENTITIES = [
         "(A B)^T",
         "n×n",
         ("B^T A^T", "B' A'"),
-        (unrelated("A^T B^T"), transposed("A B"), unrelated("B A")),
+        (mistaken("A^T B^T", "factor_order"), transposed("A B"), unrelated("B A")),
     ),
     Identity(
         "Cayley-Hamilton (A 2×2)",
@@ -869,7 +890,7 @@ IDENTITIES = [
         "det(A) inv(A)",
         "n×n",
         ("det(A) A^-1", "inv(A) det(A)"),
-        (unrelated("tr(A) I - A"), unrelated("inv(A)")),
+        (unrelated("tr(A) I - A"), mistaken("inv(A)", "chain_rule")),
     ),
     Identity(
         "Woodbury identity",
@@ -926,10 +947,10 @@ IDENTITIES = [
             "diag(sigmoid(x) .* sigmoid(-x))",
         ),
         (
-            unrelated("diag(sigmoid(x))"),
+            mistaken("diag(sigmoid(x))", "missing_term"),
             layout("sigmoid(x) .* (ones(n,1) - sigmoid(x))"),
             ill_formed("diag(sigmoid(x) .* (1 - sigmoid(x)))"),
-            unrelated("diag(sigmoid(x) .* sigmoid(x))"),
+            mistaken("diag(sigmoid(x) .* sigmoid(x))", "missing_term", "sign"),
             negated("diag(sigmoid(x))^2 - diag(sigmoid(x))"),
         ),
     ),
@@ -950,7 +971,7 @@ IDENTITIES = [
             layout("diag(ones(m,1) - hadamard(tanh(W x), tanh(W x)))"),
             unrelated("diag(tanh(W x)) W"),
             ill_formed("W (I - diag(tanh(W x))^2)"),
-            unrelated("(I - diag(tanh(W x))) W"),
+            mistaken("(I - diag(tanh(W x))) W", "chain_rule"),
         ),
     ),
     Identity(
@@ -985,7 +1006,7 @@ IDENTITIES = [
             times("exp(x^T A x) A x", Fraction(1, 2)),
             layout("2 exp(x^T A x) x^T A"),
             unrelated("2 exp(2 A x)"),
-            unrelated("2 A x"),
+            mistaken("2 A x", "chain_rule"),
             negated("-2 exp(x^T A x) A x"),
         ),
     ),
@@ -1056,7 +1077,7 @@ IDENTITIES = [
             "-0.5 Sigma^-1 + 0.5 (Sigma^-1 (x - mu)) (Sigma^-1 (x - mu))^T",
         ),
         (
-            unrelated("0.5 (Sigma^-1 (x - mu)(x - mu)^T Sigma^-1 + Sigma^-1)"),
+            mistaken("0.5 (Sigma^-1 (x - mu)(x - mu)^T Sigma^-1 + Sigma^-1)", "term_sign"),
             times("Sigma^-1 (x - mu)(x - mu)^T Sigma^-1 - Sigma^-1", 2),
             negated("0.5 (Sigma^-1 - Sigma^-1 (x - mu)(x - mu)^T Sigma^-1)"),
             unrelated("0.5 ((x - mu)(x - mu)^T - Sigma)"),
@@ -1095,7 +1116,7 @@ IDENTITIES = [
         "n×1",
         ("X^T sigmoid(X w) - X^T y + lambda w", "lambda w + X' (sigmoid(X w) - y)"),
         (
-            unrelated("X^T (sigmoid(X w) - y) - lambda w"),
+            mistaken("X^T (sigmoid(X w) - y) - lambda w", "term_sign"),
             unrelated("X^T (sigmoid(X w) - y) + 2 lambda w"),
             ill_formed("X^T (sigmoid(X w) - y) + lambda"),
         ),
@@ -1116,7 +1137,7 @@ IDENTITIES = [
         (
             ill_formed("diag(s) - s^T s"),
             negated("s s^T - diag(s)"),
-            unrelated("diag(s) + s s^T"),
+            mistaken("diag(s) + s s^T", "term_sign"),
             unrelated("I - s s^T"),
             unrelated("diag(s) (I - s ones(n,1)^T)"),
             layout("s - s .* s"),
@@ -1139,7 +1160,7 @@ IDENTITIES = [
             unrelated("exp(z) - y"),
             ill_formed("exp(z)/sum(exp(z)) - y^T"),
             layout("exp(z)^T / sum(exp(z)) - y^T"),
-            unrelated("exp(z) / sum(exp(z))"),
+            mistaken("exp(z) / sum(exp(z))", "missing_term"),
         ),
     ),
     Identity(
@@ -1241,7 +1262,11 @@ IDENTITIES = [
         "kron(A C, B D)",
         None,
         ("kron(A, B) kron(C, D)", "(A ⊗ B)(C ⊗ D)", r"(A \otimes B) (C \otimes D)"),
-        (unrelated("kron(C A, D B)"), unrelated("kron(A C, D B)"), unrelated("kron(C, D) kron(A, B)")),
+        (
+            unrelated("kron(C A, D B)"),
+            mistaken("kron(A C, D B)", "factor_order"),
+            unrelated("kron(C, D) kron(A, B)"),
+        ),
     ),
     Identity(
         "kron inverse",
@@ -1321,7 +1346,7 @@ IDENTITIES = [
         ("2 a^T x a", "2 a a^T x", "2 a x^T a", "2 (x^T a) a", "(a a^T + a a^T) x", "2 a (a^T x)"),
         (
             times("(a^T x) a", Fraction(1, 2)),
-            unrelated("2 a^T a x"),
+            mistaken("2 a^T a x", "factor_order"),
             layout("2 x^T a a^T"),
             layout("2 a a^T"),
             negated("-2 (a^T x) a"),
@@ -1335,7 +1360,7 @@ IDENTITIES = [
         ("2 (x - Q^T b)", "2 x - 2 Q^T b", "2 x - 2 Q^-1 b", "2 (x - inv(Q) b)", "2 (x - Q' b)"),
         (
             unrelated("2 (x - Q b)"),
-            unrelated("2 (Q x - b)"),
+            mistaken("2 (Q x - b)", "chain_rule"),
             times("x - Q^T b", Fraction(1, 2)),
             negated("2 (Q^T b - x)"),
         ),
@@ -1442,8 +1467,8 @@ def test_it_rejects_a_wrong_answer(identity, mistake):
         assert result.expected_shape == identity.shape
     if mistake.diagnosis is UNCHECKED:
         return
-    if mistake.diagnosis == ("shape_mismatch",):
-        assert "shape_mismatch" in result.diagnosis
+    if "shape_mismatch" in mistake.diagnosis:
+        assert set(mistake.diagnosis) <= set(result.diagnosis), result.diagnosis
         assert result.method is None
         assert result.answer_shape != result.expected_shape
         return

@@ -20,7 +20,7 @@ def test_a_right_gradient_is_confirmed_with_its_error():
     assert result.ok is True
     assert result.kind == "gradient"
     assert result.max_error < 1e-6
-    assert result.message == "the candidate is the gradient of x^T M x with respect to x"
+    assert result.message == "The candidate is the gradient of x^T M x with respect to x"
 
 
 def test_a_gradient_with_respect_to_a_matrix_has_its_shape():
@@ -37,7 +37,7 @@ def test_a_wrong_gradient_is_refused_and_says_where():
 
     assert result.ok is False
     assert result.message.startswith(
-        "the candidate is not the gradient of x^T M x with respect to x: it differs"
+        "The candidate is not the gradient of x^T M x with respect to x: it differs"
     )
     assert result.max_error > 1e-3
 
@@ -47,9 +47,9 @@ def test_a_jacobian_is_numerator_layout():
     transposed = derivative_check(SYMBOLS, "A x", "x", "A^T")
 
     assert (result.ok, result.kind) == (True, "jacobian")
-    assert result.message == "the candidate is the jacobian of A x with respect to x"
+    assert result.message == "The candidate is the jacobian of A x with respect to x"
     assert transposed.ok is False
-    assert transposed.message == "the candidate is n×m, but the jacobian of A x with respect to x is m×n"
+    assert transposed.message == "The candidate is n×m, but the jacobian of A x with respect to x is m×n"
 
 
 def test_a_vector_function_of_a_scalar_has_a_column_jacobian():

@@ -22,7 +22,7 @@ def refused(answer, expected="x"):
 
 
 def test_it_refuses_an_answer_over_two_thousand_characters():
-    assert refused("x" + " + x" * 500) == "the answer is too long: 2,001 characters, the limit is 2,000"
+    assert refused("x" + " + x" * 500) == "The answer is too long: 2,001 characters, the limit is 2,000"
 
 
 def test_it_grades_an_answer_at_the_limit():

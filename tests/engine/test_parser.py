@@ -85,28 +85,28 @@ def test_it_rejects_unknown_names_and_lists_the_declared_ones():
     result = check(SYMBOLS, "x", "A y")
 
     assert result.verdict == "invalid"
-    assert "unknown name 'y'" in result.message
+    assert "Unknown name 'y'" in result.message
     assert "A, X, b, beta, c, lambda, x" in result.message
 
 
 def test_it_reports_the_whole_unknown_word():
-    assert "unknown name 'foo'" in check(SYMBOLS, "x", "foo(x)").message
+    assert "Unknown name 'foo'" in check(SYMBOLS, "x", "foo(x)").message
 
 
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ("(A x + b))", "unexpected ')' at column 10"),
-        ("A x + * b", "unexpected '*' at column 7"),
-        ("A x +\n  * b", "unexpected '*' at line 2, column 3"),
+        ("(A x + b))", "Unexpected ')' at column 10"),
+        ("A x + * b", "Unexpected '*' at column 7"),
+        ("A x +\n  * b", "Unexpected '*' at line 2, column 3"),
         ("(A x + b", "a closing ')' is missing"),
-        ("A x -", "the expression ends early"),
-        ("A x = b", "unexpected '=' at column 5: type only the expression"),
-        ("|x|", "write abs(x)"),
-        (r"\foo x", r"unsupported LaTeX command '\foo' at column 1"),
-        ("kron A", "kron at column 1 needs parentheses"),
-        ("tr(A, A)", "tr at column 1 takes one argument"),
-        ("c^2^3", "two exponents in a row"),
+        ("A x -", "The expression ends early"),
+        ("A x = b", "Unexpected '=' at column 5: type only the expression"),
+        ("|x|", "Bars around a vector are ambiguous: x is n×1; write norm(x) for its length"),
+        (r"\foo x", r"Unsupported LaTeX command '\foo' at column 1"),
+        ("kron A", "The function kron at column 1 needs parentheses"),
+        ("tr(A, A)", "The function tr at column 1 takes one argument"),
+        ("c^2^3", "Two exponents in a row"),
     ],
 )
 def test_a_syntax_error_is_located_and_explained(answer, message):
@@ -132,4 +132,4 @@ def test_the_parse_is_the_same_for_every_call():
 
 
 def test_brackets_are_kept_in_the_quoted_sub_expression():
-    assert preview(SYMBOLS, "(A + A^T) x^T x").error == "cannot multiply (A + A^T) (n×n) by x^T (1×n)"
+    assert preview(SYMBOLS, "(A + A^T) x^T x").error == "Cannot multiply (A + A^T) (n×n) by x^T (1×n)"

@@ -69,4 +69,4 @@ def test_two_exponents_in_a_row_stay_ambiguous(answer):
     result = check(SYMBOLS, "c", answer)
 
     assert result.verdict == "invalid"
-    assert "two exponents in a row" in result.message
+    assert "Two exponents in a row" in result.message

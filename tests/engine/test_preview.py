@@ -49,7 +49,7 @@ def test_a_bare_identity_has_a_size_still_to_be_decided():
 def test_a_syntax_error_has_no_latex():
     shown = preview(SYMBOLS, "A x)")
 
-    assert shown == Preview(ok=False, latex=None, shape=None, error="unexpected ')' at column 4")
+    assert shown == Preview(ok=False, latex=None, shape=None, error="Unexpected ')' at column 4")
 
 
 def test_a_shape_error_still_shows_the_reading():
@@ -57,7 +57,7 @@ def test_a_shape_error_still_shows_the_reading():
 
     assert shown.ok is False
     assert shown.latex == r"x^{\top} A + x"
-    assert shown.error == "cannot add x^T A (1×n) to x (n×1)"
+    assert shown.error == "Cannot add x^T A (1×n) to x (n×1)"
 
 
 def test_an_identity_whose_size_nothing_fixes_is_reported():
@@ -68,4 +68,4 @@ def test_an_identity_whose_size_nothing_fixes_is_reported():
 
 
 def test_an_input_refused_by_the_limits_is_an_error():
-    assert preview(SYMBOLS, "x" * 2001).error.startswith("the answer is too long")
+    assert preview(SYMBOLS, "x" * 2001).error.startswith("The answer is too long")

@@ -78,8 +78,14 @@ def assert_refused(answer, expected="x"):
 # --- random well-formed expressions over the declared symbols ----------------------------------------
 
 LEAVES = {"n×n": ["A", "B", "S"], "n×1": ["x", "y"], "1×n": ["x^T", "y'"], "1×1": ["c", "2", "3", "0.5"]}
-PRODUCT_SPELLINGS = [" ", " * ", " @ ", r" \cdot "]
-TRANSPOSE_SPELLINGS = ["{}^T", "{}'", "{}.T", "transpose({})", r"{}^{{\top}}"]
+# An answer is written in one notation: in NumPy's (any @ or .T), * is entrywise, so a matrix product is @
+# there, and * only scales by a scalar; in the mathematical notation, * is a matrix product.
+PRODUCT_SPELLINGS = {"math": [" ", " * ", r" \cdot "], "numpy": [" @ "]}
+SCALING_SPELLINGS = {"math": [" ", " * ", r" \cdot "], "numpy": [" * ", " @ "]}
+TRANSPOSE_SPELLINGS = {
+    "math": ["{}^T", "{}'", "transpose({})", r"{}^{{\top}}"],
+    "numpy": ["{}.T", "{}^T", "{}'", "transpose({})", "{}.transpose()"],
+}
 
 
 def is_bare(text):
@@ -91,21 +97,22 @@ def wrap(text):
 
 
 @st.composite
-def expressions(draw, shape, depth=0):
-    """A shape-correct expression of the given shape; compound parts are parenthesised."""
+def expressions(draw, shape, dialect="math", depth=0):
+    """A shape-correct expression of the given shape in one notation; compound parts are parenthesised."""
     if depth >= 4 or draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(LEAVES[shape]))
 
     def sub(s):
-        return draw(expressions(s, depth + 1))
+        return draw(expressions(s, dialect, depth + 1))
 
-    def product(left, right):
+    def product(left, right, scaling=False):
         # "2 3" or "x 2" would be odd to type; a number on the right gets an explicit operator
-        spelling = " * " if right[0].isdigit() else draw(st.sampled_from(PRODUCT_SPELLINGS))
+        spellings = SCALING_SPELLINGS if scaling else PRODUCT_SPELLINGS
+        spelling = " * " if right[0].isdigit() else draw(st.sampled_from(spellings[dialect]))
         return f"{wrap(left)}{spelling}{wrap(right)}"
 
     def transpose(text):
-        return draw(st.sampled_from(TRANSPOSE_SPELLINGS)).format(wrap(text))
+        return draw(st.sampled_from(TRANSPOSE_SPELLINGS[dialect])).format(wrap(text))
 
     rules = {
         "n×n": [
@@ -113,7 +120,7 @@ def expressions(draw, shape, depth=0):
             lambda: f"({sub('n×n')} - {sub('n×n')})",
             lambda: product(sub("n×n"), sub("n×n")),
             lambda: product(sub("n×1"), sub("1×n")),
-            lambda: product(sub("1×1"), sub("n×n")),
+            lambda: product(sub("1×1"), sub("n×n"), scaling=True),
             lambda: transpose(sub("n×n")),
             lambda: f"{wrap(sub('n×n'))}^{draw(st.integers(0, 3))}",
             lambda: draw(st.sampled_from(["inv(S)", "S^-1", "S^{-1}", "S^(-1)", "S^-T"])),
@@ -125,8 +132,8 @@ def expressions(draw, shape, depth=0):
             lambda: f"({sub('n×1')} + {sub('n×1')})",
             lambda: f"({sub('n×1')} - {sub('n×1')})",
             lambda: product(sub("n×n"), sub("n×1")),
-            lambda: product(sub("1×1"), sub("n×1")),
-            lambda: product(sub("n×1"), sub("1×1")),
+            lambda: product(sub("1×1"), sub("n×1"), scaling=True),
+            lambda: product(sub("n×1"), sub("1×1"), scaling=True),
             lambda: transpose(sub("1×n")),
             lambda: f"{draw(st.sampled_from(['sigmoid', 'sigma', 'tanh']))}({sub('n×1')})",
             lambda: f"diag({sub('n×n')})",
@@ -135,7 +142,7 @@ def expressions(draw, shape, depth=0):
         ],
         "1×n": [
             lambda: product(sub("1×n"), sub("n×n")),
-            lambda: product(sub("1×1"), sub("1×n")),
+            lambda: product(sub("1×1"), sub("1×n"), scaling=True),
             lambda: transpose(sub("n×1")),
             lambda: f"({sub('1×n')} + {sub('1×n')})",
         ],
@@ -153,8 +160,8 @@ def expressions(draw, shape, depth=0):
     return draw(st.sampled_from(rules[shape]))()
 
 
-shaped_expressions = st.sampled_from(sorted(EXPECTED)).flatmap(
-    lambda s: st.tuples(st.just(s), expressions(s))
+shaped_expressions = st.tuples(st.sampled_from(sorted(EXPECTED)), st.sampled_from(["math", "numpy"])).flatmap(
+    lambda chosen: st.tuples(st.just(chosen[0]), expressions(*chosen))
 )
 
 

@@ -57,11 +57,11 @@ def test_equal_declarations_share_one_normalised_form():
 @pytest.mark.parametrize(
     ("expected", "message"),
     [
-        ("x +", "the expected answer 'x +' is not valid: the expression ends early"),
-        ("x x", "the expected answer 'x x' is not valid: cannot multiply x (n×1) by x (n×1)"),
-        ("I", "the expected answer 'I' is not valid: the size of I cannot be inferred"),
+        ("x +", "The expected answer 'x +' is not valid: the expression ends early"),
+        ("x x", "The expected answer 'x x' is not valid: cannot multiply x (n×1) by x (n×1)"),
+        ("I", "The expected answer 'I' is not valid: the size of I cannot be inferred"),
         ("log(x - x)", "undefined (not finite) at most sampled values"),
-        (42, "the expected answer must be text"),
+        (42, "The expected answer must be text"),
     ],
 )
 def test_a_broken_expected_answer_is_a_config_error(expected, message):
