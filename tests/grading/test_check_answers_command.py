@@ -35,12 +35,12 @@ def test_it_grades_each_line_in_order_with_exactly_the_documented_keys():
         "verdict": "correct",
         "method": "symbolic",
         "diagnosis": [],
-        "message": "your answer is correct",
+        "message": "Your answer is correct",
         "answer_shape": "n×1",
         "expected_shape": "n×1",
         "ms": 0,
     }
-    assert results[1]["diagnosis"] == ["shape_mismatch"]
+    assert results[1]["diagnosis"] == ["shape_mismatch", "transpose"]
     assert results[2]["verdict"] == "invalid"
     assert all(isinstance(result["ms"], float) and result["ms"] >= 0 for result in results)
 
@@ -103,3 +103,19 @@ def test_it_runs_as_a_process_without_a_database():
     assert completed.returncode == 0, completed.stderr
     verdicts = [json.loads(line)["verdict"] for line in completed.stdout.decode().splitlines()]
     assert verdicts == ["correct", "invalid", "invalid", "incorrect"]
+
+
+def test_it_warms_the_engine_up_before_the_first_line():
+    # In a fresh process the first check used to pay for importing sympy and first calls (0.5–3 s).
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check_answers", "-"],
+        input=(item("first", "A x + A' x") + "\n").encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    (first,) = [json.loads(line) for line in completed.stdout.decode().splitlines()]
+    assert first["method"] == "symbolic"  # sympy was used for this very line…
+    assert first["ms"] < 300  # …and was already loaded
