@@ -120,7 +120,7 @@ _GREEK = {
 }  # fmt: skip
 
 _PUNCTUATION = {
-    "+": "PLUS", "-": "MINUS", "@": "MATMUL", "·": "CDOT", "×": "CDOT", "/": "SLASH", "÷": "SLASH",
+    "+": "PLUS", "-": "MINUS", "@": "MATMUL", "·": "CDOT", "×": "CDOT", "/": "SLASH",
     "(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK", "{": "LBRACE", "}": "RBRACE", ",": "COMMA",
     "⊗": "KRON", "∘": "HADAMARD", "⊙": "HADAMARD", "'": "TRANSPOSE", "⊤": "TRANSPOSE",
 }  # fmt: skip
@@ -346,7 +346,9 @@ class _Scanner:
         hint = _UNSUPPORTED_HINTS.get(
             segments[-1], "write it with @, .T, inv, det, tr, sum, exp or log instead"
         )
-        raise AnswerError(f"{written} at {self.where(index)} is not supported in answers: {hint}")
+        raise AnswerError(
+            f"The function {written} at {self.where(index)} is not supported in answers: {hint}"
+        )
 
     def _words(self, word: str, places: list[int], end: int) -> None:
         """Split ``word`` into vocabulary entries, longest first; ``places[i]`` is where letter i was."""

@@ -19,22 +19,23 @@ run (each is tested on its own in ``tests/engine/test_normalize.py``):
 11. dashes (Unicode): ``‐ ‑ ‒ – — ― − ﹣ －`` — ``A – B`` → ``A - B``
 12. dots and bullets (Unicode): ``∙ • ● ⋅ ⸱`` are the product ``·`` — ``A∙x`` → ``A·x``
 13. asterisk operator (Unicode): ``∗`` — ``A∗x`` → ``A*x``
-14. primes and quotes (Unicode): ``′ ’ ‘ ´ ʹ ʼ`` → ``'`` and ``″`` → ``''`` — ``A′x`` → ``A'x``
-15. square root (Unicode): ``√`` — ``√c`` → ``\sqrt c``
-16. double bars (Unicode): ``‖…‖``, ``∥…∥``, with a ``₂`` or ``F`` index — ``‖x‖²`` → ``norm(x)^{2}``
-17. prime command (LaTeX): ``^\prime``, ``^{\prime}``, ``\prime`` — ``f^\prime`` → ``f'``
-18. ones vector (LaTeX): ``\mathbf{1}``, ``\mathbb 1``, ``\bm{1}``, ``\mathds{1}`` —
+14. division signs (Unicode): ``∕ ⁄ ÷`` — ``x ∕ 2`` → ``x / 2``
+15. primes and quotes (Unicode): ``′ ’ ‘ ´ ʹ ʼ`` → ``'`` and ``″`` → ``''`` — ``A′x`` → ``A'x``
+16. square root (Unicode): ``√`` — ``√c`` → ``\sqrt c``
+17. double bars (Unicode): ``‖…‖``, ``∥…∥``, with a ``₂`` or ``F`` index — ``‖x‖²`` → ``norm(x)^{2}``
+18. prime command (LaTeX): ``^\prime``, ``^{\prime}``, ``\prime`` — ``f^\prime`` → ``f'``
+19. ones vector (LaTeX): ``\mathbf{1}``, ``\mathbb 1``, ``\bm{1}``, ``\mathds{1}`` —
     ``\mathbf{1}^T x`` → ``𝟏^T x``
-19. text styles (LaTeX): ``\mathbf``, ``\mathrm``, ``\operatorname``, ``\bm``… around one word or digit —
-    ``\mathbf{I}_n`` → ``I_n``, ``\operatorname{Tr}`` → ``Tr``
-20. fractions (LaTeX): ``\frac``, ``\tfrac``, ``\dfrac`` with single-token arguments get braces —
+20. text styles (LaTeX): ``\mathbf``, ``\mathrm``, ``\operatorname``, ``\bm``… around one word or digit
+    become the word, set apart by a space — ``\mathbf{I}_n`` → `` I_n``, ``\operatorname{Tr}`` → `` Tr``
+21. fractions (LaTeX): ``\frac``, ``\tfrac``, ``\dfrac`` with single-token arguments get braces —
     ``\frac12 x`` → ``\frac{1}{2} x``
-21. absolute bars (LaTeX): ``\left|``, ``\right|``, ``\lvert``, ``\rvert``, ``\vert``, ``\mid`` —
+22. absolute bars (LaTeX): ``\left|``, ``\right|``, ``\lvert``, ``\rvert``, ``\vert``, ``\mid`` —
     ``\lvert c\rvert`` → ``|c|``
-22. norm bars (LaTeX): ``\|x\|``, ``\lVert x\rVert``, ``||x||`` — ``\|x\|^2`` → ``norm(x)^2``
-23. ones vector (ASCII): ``1_n``, ``1_{n}`` — ``1_n^T x`` → ``𝟏_n^T x``
-24. shape tuples (NumPy): ``ones((n, 1))``, ``eye((n,))`` — ``np.ones((n, 1))`` → ``np.ones(n, 1)``
-25. left-hand side (LaTeX): a leading ``∇f =``, ``\nabla_x f =``, ``\frac{\partial f}{\partial x} =``,
+23. norm bars (LaTeX): ``\|x\|``, ``\lVert x\rVert``, ``||x||`` — ``\|x\|^2`` → ``norm(x)^2``
+24. ones vector (ASCII): ``1_n``, ``1_{n}`` — ``1_n^T x`` → ``𝟏_n^T x``
+25. shape tuples (NumPy): ``ones((n, 1))``, ``eye((n,))`` — ``np.ones((n, 1))`` → ``np.ones(n, 1)``
+26. left-hand side (LaTeX): a leading ``∇f =``, ``\nabla_x f =``, ``\frac{\partial f}{\partial x} =``,
     ``df/dx =``, ``grad =``, ``f'(x) =``, ``J =`` or a bare ``=``, when no other ``=`` follows —
     ``df/dx = 2Ax`` → ``2Ax`` (``A x = b`` stays an error: its left side is not a derivative's name)
 
@@ -114,7 +115,7 @@ _EXPLICIT = frozenset(
     "".join(_SUPERSCRIPTS)
     + "".join(_SUBSCRIPTS)
     + _FRACTIONS
-    + "ᵀᵗ𝟏𝟙"
+    + "ᵀᵗ𝟏𝟙∕⁄÷"
     + _DASHES
     + _BULLETS
     + "".join(_PRIMES)
@@ -158,6 +159,12 @@ def _braced(argument: str) -> str:
 
 def _fraction_braces(match: re.Match[str]) -> str:
     return r"\frac" + _braced(match.group(1)) + _braced(match.group(2))
+
+
+def _unstyled(match: re.Match[str]) -> str:
+    # The space keeps the word apart from what precedes it, as LaTeX does: \otimes\mathbf{B} is \otimes B,
+    # and \mathbf{A}\mathbf{x} is A x even where a name Ax is declared.
+    return " " + (match.group(1) or match.group(2))
 
 
 def _norm(match: re.Match[str]) -> str:
@@ -207,6 +214,7 @@ RULES: tuple[Rule, ...] = (
     _rule("dashes", "Unicode", f"[{_DASHES}]", "-"),
     _rule("dots and bullets", "Unicode", f"[{_BULLETS}]", "·"),
     _rule("asterisk operator", "Unicode", r"∗", "*"),
+    _rule("division signs", "Unicode", r"[∕⁄÷]", "/"),
     _rule("primes and quotes", "Unicode", "[" + "".join(_PRIMES) + "]", _table(_PRIMES)),
     _rule("square root", "Unicode", r"√\s*", r"\sqrt "),
     _rule("double bars", "Unicode", r"[‖∥](?P<body>[^‖∥]*)[‖∥]" + _INDEX, _norm),
@@ -221,7 +229,7 @@ RULES: tuple[Rule, ...] = (
         "text styles",
         "LaTeX",
         rf"\\(?:{_STYLES})\s*(?:\{{\s*([A-Za-z][A-Za-z0-9]*|[0-9])\s*\}}|\s([A-Za-z]))",
-        lambda m: m.group(1) or m.group(2),
+        _unstyled,
     ),
     _rule(
         "fractions",
