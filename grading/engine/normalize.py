@@ -39,6 +39,10 @@ run (each is tested on its own in ``tests/engine/test_normalize.py``):
     ``df/dx =``, ``grad =``, ``f'(x) =``, ``J =`` or a bare ``=``, when no other ``=`` follows —
     ``df/dx = 2Ax`` → ``2Ax`` (``A x = b`` stays an error: its left side is not a derivative's name)
 
+The table runs again while a pass still changes something (at most ``MAX_PASSES`` times), because a row can
+uncover work for an earlier one: ``grad = \(x\)`` loses its left-hand side in the last row and only then is
+wrapped by ``\(…\)`` alone.
+
 ``𝟏`` is the one non-ASCII character the lexer reads itself: the ones vector whose length the context
 decides (``𝟏ᵀx`` sums x), as ``I`` is the identity of the size the context needs.
 
@@ -62,6 +66,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 ONES = "𝟏"  # the ones vector of the size the context needs (see the module docstring)
+MAX_PASSES = 3  # a row can uncover work for an earlier one (grad = \(x\)): run the table again, boundedly
 
 Rewrite = Callable[[re.Match[str]], str]
 
@@ -234,7 +239,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "fractions",
         "LaTeX",
-        rf"\\[dt]?frac\s*({_FRACTION_ARGUMENT})\s*({_FRACTION_ARGUMENT})",
+        rf"\\[dt]?frac(?![A-Za-z])\s*({_FRACTION_ARGUMENT})\s*({_FRACTION_ARGUMENT})",
         _fraction_braces,
     ),
     _rule("absolute bars", "LaTeX", r"(?:\\left|\\right)\s*(?:\||\\vert)|\\[lr]?vert\b|\\mid\b", "|"),
@@ -261,6 +266,12 @@ RULES: tuple[Rule, ...] = (
 _ASCII_TRIGGERS = re.compile(r"[$`\\=|]|\b1_|(?:ones|eye)\s*\(\s*\(")
 
 
+def verbatim(text: str) -> Normalized:
+    """``text`` as it is, with no row applied: what the lexer would read without this layer."""
+    lines = (0, *(index + 1 for index, char in enumerate(text) if char == "\n"))
+    return Normalized(text, text, tuple(range(len(text) + 1)), (), lines)
+
+
 def normalize(text: str) -> Normalized:
     """Apply every row of ``RULES`` in order; see the module docstring for the table and its guarantees."""
     return _normalize(text)
@@ -268,17 +279,20 @@ def normalize(text: str) -> Normalized:
 
 @lru_cache(maxsize=4096)
 def _normalize(raw: str) -> Normalized:
-    identity = tuple(range(len(raw) + 1))
-    lines = (0, *(index + 1 for index, char in enumerate(raw) if char == "\n")) if "\n" in raw else (0,)
+    unchanged = verbatim(raw)
     if raw.isascii() and not _ASCII_TRIGGERS.search(raw):
-        return Normalized(raw, raw, identity, (), lines)
-    text, origin, fired = raw, list(identity), []
-    for rule in RULES:
-        changed = _apply(rule, text, origin)
-        if changed is not None:
-            text, origin = changed
-            fired.append(rule.name)
-    return Normalized(raw, text, tuple(origin), tuple(fired), lines)
+        return unchanged
+    text, origin, fired = raw, list(unchanged.origin), []
+    for _ in range(MAX_PASSES):
+        before = text
+        for rule in RULES:
+            changed = _apply(rule, text, origin)
+            if changed is not None:
+                text, origin = changed
+                fired.append(rule.name)
+        if text == before:
+            break
+    return Normalized(raw, text, tuple(origin), tuple(dict.fromkeys(fired)), unchanged.line_starts)
 
 
 def _apply(rule: Rule, text: str, origin: list[int]) -> tuple[str, list[int]] | None:

@@ -468,7 +468,11 @@ def read(declaration: Declaration, text: str, mode: Reading | None = None) -> Pa
 
 @lru_cache(maxsize=4096)
 def _read(declaration: Declaration, text: str, mode: Reading | None) -> Parsed:
-    source = normalize(text)
+    return parse_source(declaration, normalize(text), mode)
+
+
+def parse_source(declaration: Declaration, source: Normalized, mode: Reading | None = None) -> Parsed:
+    """Parse an already normalized ``source`` (``read`` without the normalization step)."""
     chosen = mode or reading(source.text)
     tokens = tokenize(declaration, source, chosen)
     if not tokens:

@@ -9,7 +9,8 @@ reverse) would be a misreading.
 Families:
 
 * ASCII — plain typing, MATLAB habits included (``A'``, ``A^t``, ``.*``, ``./``, ``.^``, ``A\b``, ``eye(n)``);
-* LaTeX — as typed in notebooks and forums (``$…$``, ``\frac12``, ``\mathbf{I}_n``, ``\nabla_x f = …``, ``\|x\|``);
+* LaTeX — as typed in notebooks and forums (``$…$``, ``\frac12``, ``\mathbf{I}_n``, ``\nabla_x f = …``,
+  ``\|x\|``);
 * NumPy/PyTorch — ``@``, ``.T``, ``np.linalg.inv``, ``torch.outer``…, where ``*`` is entrywise;
 * Unicode — pasted from PDFs, phones and word processors (``Aᵀ``, ``𝐀𝐱``, ``–``, ``½``, ``‖x‖²``, ``𝟏``);
 * rearranged — the same notation as ASCII, but the algebra rearranged (expanded, transposed twice, …).
