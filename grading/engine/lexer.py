@@ -382,6 +382,8 @@ class _Scanner:
                 f"Keyword arguments such as {rest}= at {where} are not supported: sum(x), norm(x) and the "
                 "other functions take the whole matrix"
             )
+        if word.lower() in self.words.by_folded:  # Inv, TRACE: the whole word in another case
+            offset, rest = 0, word
         folded = [
             self.words.by_folded[rest[:length].lower()]
             for length in range(len(rest), 0, -1)
@@ -403,7 +405,7 @@ class _Scanner:
         match = _SIZE_SUBSCRIPT.match(word, stop)
         if match is None:
             return stop, ""
-        size = self._size(match.group(1), places[stop], what)
+        size = self._size(match.group(1), places[stop - 1], what)
         return stop + 1 + len(size), size
 
     def _size(self, written: str, index: int, what: str) -> str:

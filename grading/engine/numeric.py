@@ -47,7 +47,7 @@ class Program:
             work += rows.evaluate(sizes) * inner.evaluate(sizes) * cols.evaluate(sizes)
         if largest > MAX_ENTRIES or work > MAX_WORK:
             raise AnswerError(
-                "the expression builds matrices too large to check (for example a Kronecker product of "
+                "The expression builds matrices too large to check (for example a Kronecker product of "
                 "Kronecker products); simplify it"
             )
 

@@ -397,7 +397,7 @@ def _sized(function: Token, arguments: tuple[Node, ...], span: tuple[int, int]) 
     """``ones(n)``, ``ones(n, 1)``, ``eye(n)``: sizes are dimension letters or whole numbers."""
     if function.value == "eye":
         if len(arguments) != 1:
-            raise AnswerError(f"eye at {_where(function)} takes one size, as in eye(n)")
+            raise AnswerError(f"The function eye at {_where(function)} takes one size, as in eye(n)")
         return nodes.Identity(_size_argument(function, arguments[0]), span=span)
     if len(arguments) not in (1, 2):
         raise AnswerError(f"The function ones at {_where(function)} takes one or two sizes, as in ones(n, 1)")

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from . import nodes
 from .dims import format_shape, is_concrete
 from .errors import AnswerError
 from .latex import to_latex
 from .limits import screen
-from .nodes import Node
-from .parser import Parsed, read
+from .parser import read
 from .results import Preview
 from .shapes import Inference
 from .symbols import Declaration, declare
@@ -27,8 +25,9 @@ ENTRYWISE_NOTE = (
     "Read as NumPy: * multiplies entry by entry (⊙), / divides entry by entry (⊘) and ** raises each entry "
     "to a power, with broadcasting; write @ for a matrix product"
 )
-_ENTRYWISE_LATEX = r"\quad\text{(}\odot\text{: entrywise, as in NumPy)}"
-_ENTRYWISE_OPERATORS = frozenset({nodes.BROADCAST, nodes.BROADCAST_DIVIDE})
+_ENTRYWISE_LATEX = r" \quad\text{(}\odot\text{: entrywise, as in NumPy)}"
+# How ``latex`` shows NumPy's entrywise *, / and ** (scaling by a number is shown as plain scaling).
+_ENTRYWISE_SYMBOLS = (r"\odot", r"\oslash", r"^{\circ")
 
 
 def preview(symbols: object, answer: object) -> Preview:
@@ -53,8 +52,10 @@ def _interpret(declaration: Declaration, answer: str) -> Preview:
         parsed = read(declaration, answer)
     except AnswerError as error:
         return Preview(ok=False, latex=None, shape=None, error=error.message)
-    notes = (ENTRYWISE_NOTE,) if _is_entrywise(parsed) else ()
-    latex = to_latex(parsed.tree) + (_ENTRYWISE_LATEX if notes else "")
+    latex = to_latex(parsed.tree)
+    entrywise = parsed.reading == "numpy" and any(symbol in latex for symbol in _ENTRYWISE_SYMBOLS)
+    notes = (ENTRYWISE_NOTE,) if entrywise else ()
+    latex += _ENTRYWISE_LATEX if entrywise else ""
     inference = Inference(declaration, parsed.text)
     try:
         typed = inference.infer_root(parsed.tree)
@@ -64,21 +65,3 @@ def _interpret(declaration: Declaration, answer: str) -> Preview:
     except AnswerError as error:
         return Preview(ok=False, latex=latex, shape=None, error=error.message, notes=notes)
     return Preview(ok=True, latex=latex, shape=format_shape(shape), error=None, notes=notes)
-
-
-def _is_entrywise(parsed: Parsed) -> bool:
-    """Does a NumPy operator in the answer work entry by entry (not just scale by a number)?"""
-    if parsed.reading != "numpy":
-        return False
-    pending: list[Node] = [parsed.tree]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, nodes.EntrywisePower):
-            return True
-        if isinstance(node, nodes.Product) and any(
-            operator in _ENTRYWISE_OPERATORS and not isinstance(factor, (nodes.Number, nodes.DimensionValue))
-            for operator, factor in zip(node.operators, node.factors[1:], strict=True)
-        ):
-            return True
-        pending.extend(nodes.children(node))
-    return False

@@ -50,6 +50,7 @@ def assert_safe(result):
     assert isinstance(result.diagnosis, tuple)
     if result.verdict != "correct":
         assert result.message
+    assert result.message[:1].isupper(), result.message  # a sentence, capitalized
     if result.verdict == "invalid":
         assert result.method is None
     json.dumps(result.to_dict())
@@ -61,7 +62,7 @@ def assert_safe_preview(shown):
     if shown.ok:
         assert shown.latex and shown.shape
     else:
-        assert isinstance(shown.error, str) and shown.error
+        assert isinstance(shown.error, str) and shown.error[:1].isupper(), shown.error
 
 
 def assert_refused(answer, expected="x"):
@@ -80,8 +81,8 @@ def assert_refused(answer, expected="x"):
 LEAVES = {"n×n": ["A", "B", "S"], "n×1": ["x", "y"], "1×n": ["x^T", "y'"], "1×1": ["c", "2", "3", "0.5"]}
 # An answer is written in one notation: in NumPy's (any @ or .T), * is entrywise, so a matrix product is @
 # there, and * only scales by a scalar; in the mathematical notation, * is a matrix product.
-PRODUCT_SPELLINGS = {"math": [" ", " * ", r" \cdot "], "numpy": [" @ "]}
-SCALING_SPELLINGS = {"math": [" ", " * ", r" \cdot "], "numpy": [" * ", " @ "]}
+PRODUCT_SPELLINGS = {"math": [" ", r" \cdot ", " * "], "numpy": [" @ "]}  # the last one is explicit
+SCALING_SPELLINGS = {"math": [" ", r" \cdot ", " * "], "numpy": [" @ ", " * "]}
 TRANSPOSE_SPELLINGS = {
     "math": ["{}^T", "{}'", "transpose({})", r"{}^{{\top}}"],
     "numpy": ["{}.T", "{}^T", "{}'", "transpose({})", "{}.transpose()"],
@@ -107,8 +108,8 @@ def expressions(draw, shape, dialect="math", depth=0):
 
     def product(left, right, scaling=False):
         # "2 3" or "x 2" would be odd to type; a number on the right gets an explicit operator
-        spellings = SCALING_SPELLINGS if scaling else PRODUCT_SPELLINGS
-        spelling = " * " if right[0].isdigit() else draw(st.sampled_from(spellings[dialect]))
+        spellings = (SCALING_SPELLINGS if scaling else PRODUCT_SPELLINGS)[dialect]
+        spelling = spellings[-1] if right[0].isdigit() else draw(st.sampled_from(spellings))
         return f"{wrap(left)}{spelling}{wrap(right)}"
 
     def transpose(text):
