@@ -1,4 +1,4 @@
-"""An answer with NumPy or PyTorch markers is read as NumPy would compute it; ``A\\b`` solves; ``A^t`` transposes.
+"""An answer with NumPy or PyTorch markers is read as NumPy computes it; ``A\\b`` solves; ``A^t`` transposes.
 
 The reading is decided per answer: ``np.``, ``numpy.``, ``torch.``, ``@``, ``.T``, ``.mT`` or a method call
 make ``*``, ``/`` and ``**`` entrywise, with broadcasting; without them, ``*`` is a matrix product as before.
@@ -71,8 +71,8 @@ def test_numpy_broadcasting_decides_the_shape(answer, shape):
     [
         (
             "B.T.T * x",
-            "In NumPy, * works entry by entry, and B.T.T (m×n) and x (n×1) cannot be broadcast together (each "
-            "size must match or be 1); for the matrix product write B.T.T @ x",
+            "In NumPy, * works entry by entry, and B.T.T (m×n) and x (n×1) cannot be broadcast together "
+            "(each size must match or be 1); for the matrix product write B.T.T @ x",
         ),
         ("x / z.T.T", "In NumPy, / works entry by entry, and x (n×1) and z.T.T (m×1)"),
         ("x + z.T.T", "Cannot add x (n×1) to z.T.T (m×1); in NumPy, sizes must match or be 1"),
