@@ -122,7 +122,8 @@ def test_a_mistaken_answer_gets_its_diagnosis(code, symbols, key, answer, diagno
     [
         (
             "2 A x",
-            "This would be right only if A were symmetric; A is not assumed symmetric here, so A^T and A differ",
+            "This would be right only if A were symmetric; A is not assumed symmetric here, so A^T and A "
+            "differ",
         ),
         ("A x", SENTENCES["missing_term"]),
         ("(A - A^T) x", SENTENCES["term_sign"]),
