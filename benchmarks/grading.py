@@ -165,7 +165,7 @@ class GcPauses:
 
 
 def run(questions):
-    """Times of the cold and warm checks, and a row (ms, verdict, method, expected, answer, table, warm) each."""
+    """Times of the cold and warm checks; a row (ms, verdict, method, expected, answer, table, warm) each."""
     cold, warm, rows = [], [], []
     pauses = GcPauses()
     gc.callbacks.append(pauses)

@@ -58,22 +58,19 @@ def main():
     print(
         f"engine: {options.engine.resolve()}  ({len(table.ROWS)} answers to {len(table.QUESTIONS)} questions)"
     )
-    print(
-        f"\n  {'family':<16}{'right answers accepted':>26}{'wrong answers rejected':>26}{'with the named verdict':>26}"
-    )
+    columns = ("right answers accepted", "wrong answers rejected", "with the named verdict")
+    print("\n  " + f"{'family':<16}" + "".join(f"{column:>26}" for column in columns))
     total = defaultdict(int)
     for family in table.FAMILIES:
-        numbers = counts[family]
-        for key, value in numbers.items():
+        for key, value in counts[family].items():
             total[key] += value
-        print(
-            f"  {family:<16}{percent(numbers['accepted'], numbers['right']):>26}"
-            f"{percent(numbers['rejected'], numbers['wrong']):>26}{percent(numbers['as named'], numbers['wrong']):>26}"
+    for family, numbers in [*((family, counts[family]) for family in table.FAMILIES), ("all", total)]:
+        cells = (
+            percent(numbers["accepted"], numbers["right"]),
+            percent(numbers["rejected"], numbers["wrong"]),
+            percent(numbers["as named"], numbers["wrong"]),
         )
-    print(
-        f"  {'all':<16}{percent(total['accepted'], total['right']):>26}"
-        f"{percent(total['rejected'], total['wrong']):>26}{percent(total['as named'], total['wrong']):>26}"
-    )
+        print(f"  {family:<16}" + "".join(f"{cell:>26}" for cell in cells))
     if options.examples:
         for family in table.FAMILIES:
             for answer, message in refused[family][: options.examples]:
