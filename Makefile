@@ -25,6 +25,7 @@ lint:
 	@scripts/bootstrap
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 format:
 	@scripts/bootstrap

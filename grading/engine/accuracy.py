@@ -35,7 +35,7 @@ import numpy as np
 
 from . import nodes
 from .diagnose import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
-from .dims import SCALAR
+from .dims import SCALAR, Shape, known
 from .numeric import COMBINE, FUNCTIONS, Program, diagonal_function, inverse, pseudo_inverse, step_shape
 from .sampling import Admissible, Sample
 from .shapes import Typed, product_kind
@@ -87,7 +87,7 @@ class _Tracer:
             case nodes.DimensionValue(name=name):
                 return lambda sample: (np.full((1, 1, 1), float(sample.sizes[name])), np.zeros(1))
             case nodes.Identity():
-                size = typed.shape[0]
+                size = known(typed.shape[0])
                 return lambda sample: (np.eye(size.evaluate(sample.sizes))[None], np.zeros(1))
             case nodes.Ones():
                 return _exact(typed, 1.0, error=0.0)
@@ -112,7 +112,7 @@ class _Tracer:
 
 
 def _exact(typed: Typed, value: float, error: float) -> Trace:
-    rows, cols = typed.shape
+    rows, cols = known(typed.shape[0]), known(typed.shape[1])
     return lambda sample: (
         np.full((1, rows.evaluate(sample.sizes), cols.evaluate(sample.sizes)), value),
         np.full(1, error),
@@ -129,12 +129,15 @@ def _transpose(values: np.ndarray, error: np.ndarray) -> Traced:
 
 def _sum(terms: list[Trace], signs: tuple[int, ...]) -> Trace:
     def total(sample: Sample) -> Traced:
-        result, error = None, 0.0
+        results = []
+        error = np.zeros(1)
         for sign, term in zip(signs, terms, strict=True):
             values, term_error = term(sample)
-            values = values if sign > 0 else -values
-            result = values if result is None else result + values
+            results.append(values if sign > 0 else -values)
             error = error + term_error + _size(values)  # its own error, and one rounding of the addition
+        result = results[0]
+        for values in results[1:]:
+            result = result + values
         return result, error
 
     return total
@@ -158,7 +161,9 @@ def _product(typed: Typed, factors: list[Trace], operators: tuple[str, ...]) -> 
     return product
 
 
-def _combine(kind: str, left: np.ndarray, left_error, right: np.ndarray, right_error) -> Traced:
+def _combine(
+    kind: str, left: np.ndarray, left_error: np.ndarray, right: np.ndarray, right_error: np.ndarray
+) -> Traced:
     # An infinite size times a zero error gives nan here; the value is then not finite, so it fails anyway.
     result = COMBINE[kind](left, right)
     if kind == "divide":  # by a scalar
@@ -178,7 +183,7 @@ def _power(typed: Typed, args: list[Trace]) -> Trace:
     base, exponent = args
     if typed.shape == SCALAR:
         return lambda sample: _entrywise_power(*base(sample), *exponent(sample))
-    count = int(nodes.constant_value(typed.node.exponent))
+    count = nodes.matrix_exponent(typed.node)
 
     def power(sample: Sample) -> Traced:
         values, error = base(sample)
@@ -189,7 +194,9 @@ def _power(typed: Typed, args: list[Trace]) -> Trace:
     return power
 
 
-def _entrywise_power(base: np.ndarray, base_error, exponent: np.ndarray, exponent_error) -> Traced:
+def _entrywise_power(
+    base: np.ndarray, base_error: np.ndarray, exponent: np.ndarray, exponent_error: np.ndarray
+) -> Traced:
     """A scalar power, or NumPy's ``x ** k`` entry by entry: the steepest entry bounds the error."""
     result = np.power(base, exponent)
     slope = _size(exponent * np.power(base, exponent - 1))  # d/d(base)
@@ -197,7 +204,7 @@ def _entrywise_power(base: np.ndarray, base_error, exponent: np.ndarray, exponen
     return result, _weighted(slope, base_error) + _weighted(log_slope, exponent_error) + _size(result)
 
 
-def _matrix_power(base: np.ndarray, base_error, count: int) -> Traced:
+def _matrix_power(base: np.ndarray, base_error: np.ndarray, count: int) -> Traced:
     if count == 0:
         return np.broadcast_to(np.eye(base.shape[-1]), base.shape), np.zeros(1)
     result, error = base, base_error
@@ -216,27 +223,27 @@ def _singular_values(matrices: np.ndarray) -> np.ndarray:
     return np.where(usable[..., None], sigma, np.nan)
 
 
-def _inverse(matrices: np.ndarray, error) -> Traced:
+def _inverse(matrices: np.ndarray, error: np.ndarray) -> Traced:
     sigma = _singular_values(matrices)
     size = matrices.shape[-1]
     return inverse(matrices), size * (error + sigma[..., 0]) / sigma[..., -1] ** 2
 
 
-def _pseudo_inverse(matrices: np.ndarray, error) -> Traced:
+def _pseudo_inverse(matrices: np.ndarray, error: np.ndarray) -> Traced:
     """Like the inverse, with the smallest of the min(rows, cols) singular values."""
     sigma = _singular_values(matrices)
     size = max(matrices.shape[-2:])
     return pseudo_inverse(matrices), size * (error + sigma[..., 0]) / sigma[..., -1] ** 2
 
 
-def _determinant(matrices: np.ndarray, error) -> Traced:
+def _determinant(matrices: np.ndarray, error: np.ndarray) -> Traced:
     sigma = _singular_values(matrices)
     size = matrices.shape[-1]
     others = np.prod(sigma[..., :-1], axis=-1)  # |det M| / σ_min, finite even where M is singular
     return np.linalg.det(matrices)[..., None, None], size * others * (size * error + sigma[..., 0])
 
 
-def _call(function: str, argument_shape, argument: Trace) -> Trace:
+def _call(function: str, argument_shape: Shape, argument: Trace) -> Trace:
     if function == "diag":
         apply = diagonal_function(argument_shape)
         return lambda sample: _keep_error(apply, *argument(sample))
@@ -257,20 +264,22 @@ def _call(function: str, argument_shape, argument: Trace) -> Trace:
     return call
 
 
-def _keep_error(apply: Callable[[np.ndarray], np.ndarray], values: np.ndarray, error) -> Traced:
+def _keep_error(apply: Callable[[np.ndarray], np.ndarray], values: np.ndarray, error: np.ndarray) -> Traced:
     return apply(values), error
 
 
 def _smallest(values: np.ndarray) -> np.ndarray:
-    return np.min(np.abs(values), axis=(-2, -1))
+    smallest: np.ndarray = np.min(np.abs(values), axis=(-2, -1))
+    return smallest
 
 
 def _entries(values: np.ndarray) -> int:
-    return values.shape[-2] * values.shape[-1]
+    return int(values.shape[-2] * values.shape[-1])
 
 
 def _square_root(t: np.ndarray, error: np.ndarray, result: np.ndarray) -> np.ndarray:
-    return _weighted(1 / (2 * np.sqrt(_smallest(t))), error) + _size(result)
+    bound: np.ndarray = _weighted(1 / (2 * np.sqrt(_smallest(t))), error) + _size(result)
+    return bound
 
 
 def _absolute(t: np.ndarray, error: np.ndarray, result: np.ndarray) -> np.ndarray:

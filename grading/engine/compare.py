@@ -35,12 +35,12 @@ from .diagnose import (
     multiple_of_transpose,
     scaled,
 )
-from .dims import Shape, format_shape
+from .dims import Shape, format_shape, known
 from .errors import AnswerError, ConfigError, EngineError, as_clause
 from .limits import screen
 from .numeric import Program, compile_program, step_shape
 from .parser import Parsed, read
-from .results import Result
+from .results import Method, Result
 from .sampling import Sample, generator, samples
 from .shapes import Inference, Typed, product_kind
 from .symbols import Declaration, declare
@@ -164,7 +164,7 @@ def _never_admissible(declaration: Declaration, program: Program, rng: np.random
 
 
 def _stacked(sample: Sample, shape: Shape) -> tuple[int, int, int]:
-    return (sample.draws, shape[0].evaluate(sample.sizes), shape[1].evaluate(sample.sizes))
+    return (sample.draws, known(shape[0]).evaluate(sample.sizes), known(shape[1]).evaluate(sample.sizes))
 
 
 def _transposes(shape: Shape, references: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...] | None:
@@ -215,7 +215,7 @@ def _decide(question: Question, answer: str) -> Result:
     values = question.values_at(compile_program(resolved), resolved.shape)
     miss = first_disagreement(values, question.references)
     if miss is None:
-        method = (
+        method: Method = (
             "symbolic" if symbolic.proves(question.declaration, question.expected, resolved) else "numeric"
         )
         return Result("correct", method, (), CORRECT_MESSAGE, answer_shape, question.shape_text)

@@ -21,8 +21,9 @@ from .compare import admissible_samples, author_expression
 from .dims import SCALAR, Shape, format_shape
 from .errors import AnswerError, ConfigError
 from .limits import screen
-from .numeric import compile_program
+from .numeric import Program, compile_program
 from .parser import read
+from .results import DerivativeKind as Kind
 from .results import DerivativeResult
 from .sampling import Sample, generator
 from .shapes import Inference
@@ -70,11 +71,11 @@ def derivative_check(symbols: object, function: object, wrt: object, candidate: 
         defined = np.isfinite(estimate).all(axis=(-2, -1))
         defined_draws, all_draws = defined_draws + int(defined.sum()), all_draws + sample.draws
         with np.errstate(all="ignore"):
-            error = np.max(np.abs(claimed - estimate)[defined], initial=0.0)
+            gap = np.max(np.abs(claimed - estimate)[defined], initial=0.0)
             scale = np.max(np.abs(estimate[defined]), initial=0.0)
-        if not np.isfinite(error) or error > TOLERANCE * (1 + scale):
+        if not np.isfinite(gap) or gap > TOLERANCE * (1 + scale):
             failure = failure or sample
-        worst = max(worst, float(error)) if np.isfinite(error) else float("inf")
+        worst = max(worst, float(gap)) if np.isfinite(gap) else float("inf")
     if defined_draws < all_draws / 2:
         raise ConfigError(
             f"The function {function!r} is undefined (not finite) at most sampled values; declare "
@@ -91,7 +92,7 @@ def derivative_check(symbols: object, function: object, wrt: object, candidate: 
     return DerivativeResult(ok=True, kind=kind, message=f"The candidate is {what}", max_error=worst)
 
 
-def _kind(function_shape: Shape, variable_shape: Shape, wrt: str) -> tuple[str, Shape]:
+def _kind(function_shape: Shape, variable_shape: Shape, wrt: str) -> tuple[Kind, Shape]:
     if function_shape == SCALAR:
         return "gradient", variable_shape
     if function_shape[1] == SCALAR[1] and variable_shape[1] == SCALAR[1]:
@@ -103,7 +104,7 @@ def _kind(function_shape: Shape, variable_shape: Shape, wrt: str) -> tuple[str, 
     )
 
 
-def _finite_differences(program, sample: Sample, wrt: str, kind: str) -> np.ndarray:
+def _finite_differences(program: Program, sample: Sample, wrt: str, kind: Kind) -> np.ndarray:
     """The derivative estimated at every draw of ``sample``: (draws, rows, cols) like the candidate."""
     point = sample.values[wrt]
     draws, rows, cols = point.shape
@@ -122,5 +123,6 @@ def _finite_differences(program, sample: Sample, wrt: str, kind: str) -> np.ndar
     outputs = np.broadcast_to(outputs, (batch, *outputs.shape[1:])).reshape(draws, entries, 2, -1)
     slopes = (outputs[:, :, 0, :] - outputs[:, :, 1, :]) / (2 * steps[..., None])  # (draws, entries, outputs)
     if kind == "gradient":
-        return slopes[..., 0].reshape(draws, rows, cols)
+        gradient: np.ndarray = slopes[..., 0].reshape(draws, rows, cols)
+        return gradient
     return np.swapaxes(slopes, -1, -2)  # Jacobian: rows are outputs, columns are entries of x

@@ -101,6 +101,15 @@ class Unifier:
         return rows == ONE and cols == ONE
 
 
+KnownShape = tuple[Dim, Dim]  # a shape with every size known: a declared symbol's, or any after ``resolve``
+
+
+def known(size: Size) -> Dim:
+    """A size that must be known by now (shapes are resolved before anything is evaluated)."""
+    assert isinstance(size, Dim), f"the size {size} should have been resolved"
+    return size
+
+
 def format_shape(shape: Shape) -> str:
     return f"{shape[0]}×{shape[1]}"
 

@@ -48,10 +48,8 @@ def to_latex(node: Node) -> str:
             return _name(name)
         case nodes.Identity(size=size):
             return "I" if size is None else f"I_{{{_dim(size)}}}"
-        case nodes.Ones(rows=None):
-            return r"\mathbf{1}"
         case nodes.Ones(rows=rows, cols=cols):
-            return rf"\mathbf{{1}}_{{{_dim(rows)} \times {_dim(cols)}}}"
+            return r"\mathbf{1}" if rows is None else rf"\mathbf{{1}}_{{{_dim(rows)} \times {_dim(cols)}}}"
         case nodes.Negate(operand=operand):
             return "-" + _wrapped(operand, isinstance(operand, (nodes.Sum, nodes.Negate)))
         case nodes.Sum():

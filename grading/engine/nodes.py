@@ -138,11 +138,11 @@ def constant_value(node: Node) -> float | None:
         case Number(value=value):
             return value
         case Negate(operand=operand):
-            value = constant_value(operand)
-            return None if value is None else -value
+            inner = constant_value(operand)
+            return None if inner is None else -inner
         case Product(factors=factors, operators=operators) if set(operators) <= _NUMERIC_OPERATORS:
-            values = [constant_value(factor) for factor in factors]
-            if None in values:
+            values = _constant_values(factors)
+            if values is None:
                 return None
             result = values[0]
             for operator, value in zip(operators, values[1:], strict=True):
@@ -154,8 +154,26 @@ def constant_value(node: Node) -> float | None:
                     result *= value
             return result
         case Sum(terms=terms, signs=signs):
-            values = [constant_value(term) for term in terms]
-            if None in values:
+            values = _constant_values(terms)
+            if values is None:
                 return None
             return sum(sign * value for sign, value in zip(signs, values, strict=True))
     return None
+
+
+def _constant_values(parts: tuple[Node, ...]) -> list[float] | None:
+    values = []
+    for part in parts:
+        value = constant_value(part)
+        if value is None:
+            return None
+        values.append(value)
+    return values
+
+
+def matrix_exponent(node: Node) -> int:
+    """The whole-number exponent of a matrix power (shape checking made sure that it is one)."""
+    assert isinstance(node, Power)
+    value = constant_value(node.exponent)
+    assert value is not None
+    return int(value)

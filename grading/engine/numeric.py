@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import nodes
-from .dims import ONE, SCALAR, Dim, Shape
+from .dims import ONE, SCALAR, Dim, Shape, known
 from .errors import AnswerError
 from .sampling import Sample
 from .shapes import Typed, product_kind
@@ -41,7 +41,7 @@ class Program:
     def check_size(self, sizes: dict[str, int]) -> None:
         largest, work = 0, 0
         for rows, cols in self.shapes:
-            entries = rows.evaluate(sizes) * cols.evaluate(sizes)
+            entries = known(rows).evaluate(sizes) * known(cols).evaluate(sizes)
             largest, work = max(largest, entries), work + entries
         for rows, inner, cols in self.products:
             work += rows.evaluate(sizes) * inner.evaluate(sizes) * cols.evaluate(sizes)
@@ -66,17 +66,12 @@ def step_shape(kind: str, left: Shape, right: Shape) -> Shape:
     if kind == "matmul":
         return (left[0], right[1])
     if kind == "kron":
-        return (_dim(left[0]) * _dim(right[0]), _dim(left[1]) * _dim(right[1]))
+        return (known(left[0]) * known(right[0]), known(left[1]) * known(right[1]))
     if kind == "scale" and left == SCALAR:
         return right
     if kind in ("broadcast", "broadcast_divide"):
         return (right[0] if left[0] == ONE else left[0], right[1] if left[1] == ONE else left[1])
     return left
-
-
-def _dim(size: object) -> Dim:
-    assert isinstance(size, Dim)  # a compiled tree is resolved: every size is known
-    return size
 
 
 class _Compiler:
@@ -96,7 +91,7 @@ class _Compiler:
             case nodes.DimensionValue(name=name):
                 return lambda sample: np.full((1, 1, 1), float(sample.sizes[name]))
             case nodes.Identity():
-                size = typed.shape[0]
+                size = known(typed.shape[0])
                 return lambda sample: np.eye(size.evaluate(sample.sizes))[None]
             case nodes.Ones():
                 return _constant(typed.shape, 1.0)
@@ -125,7 +120,7 @@ class _Compiler:
         for operator, factor, evaluate in zip(operators, typed.args[1:], factors[1:], strict=True):
             kind = product_kind(operator, shape, factor.shape)
             if kind == "matmul":
-                self.products.append((shape[0], shape[1], factor.shape[1]))
+                self.products.append((known(shape[0]), known(shape[1]), known(factor.shape[1])))
             steps.append((COMBINE[kind], evaluate))
             shape = step_shape(kind, shape, factor.shape)
             self.shapes.append(shape)
@@ -141,21 +136,18 @@ class _Compiler:
 
 
 def _constant(shape: Shape, value: float) -> Evaluate:
-    rows, cols = shape
+    rows, cols = known(shape[0]), known(shape[1])
     return lambda sample: np.full((1, rows.evaluate(sample.sizes), cols.evaluate(sample.sizes)), value)
 
 
 def _sum(terms: list[Evaluate], signs: tuple[int, ...]) -> Evaluate:
-    pairs = list(zip(signs, terms, strict=True))
+    first, rest = terms[0], list(zip(signs[1:], terms[1:], strict=True))
+    first_sign = signs[0]
 
     def total(sample: Sample) -> np.ndarray:
-        result = None
-        for sign, term in pairs:
-            value = term(sample)
-            if result is None:
-                result = value if sign > 0 else -value
-            else:
-                result = result + value if sign > 0 else result - value
+        result = first(sample) if first_sign > 0 else -first(sample)
+        for sign, term in rest:
+            result = result + term(sample) if sign > 0 else result - term(sample)
         return result
 
     return total
@@ -165,7 +157,7 @@ def _power(typed: Typed, args: list[Evaluate]) -> Evaluate:
     base, exponent = args
     if typed.shape == SCALAR:
         return lambda sample: np.power(base(sample), exponent(sample))
-    count = int(nodes.constant_value(typed.node.exponent))
+    count = nodes.matrix_exponent(typed.node)
     if count < 0:
         return lambda sample: np.linalg.matrix_power(inverse(base(sample)), -count)
     return lambda sample: np.linalg.matrix_power(base(sample), count)
@@ -196,7 +188,8 @@ def pseudo_inverse(matrices: np.ndarray) -> np.ndarray:
 def kron(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     batch = np.broadcast_shapes(left.shape[:-2], right.shape[:-2])
     rows, cols = left.shape[-2] * right.shape[-2], left.shape[-1] * right.shape[-1]
-    return np.einsum("...ij,...kl->...ikjl", left, right).reshape(batch + (rows, cols))
+    product: np.ndarray = np.einsum("...ij,...kl->...ikjl", left, right)
+    return product.reshape(batch + (rows, cols))
 
 
 def diagonal_function(shape: Shape) -> Callable[[np.ndarray], np.ndarray]:

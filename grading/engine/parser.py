@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -478,14 +478,20 @@ def parse_source(declaration: Declaration, source: Normalized, mode: Reading | N
     if not tokens:
         raise AnswerError("The answer is empty")
     try:
-        tree = _PARSERS[chosen].parse(tokens)  # type: ignore[arg-type]  # tokens, not text: see _Pretokenized
+        tree = cast(Node, _PARSERS[chosen].parse(tokens))  # the tokens themselves: see _Pretokenized
     except UnexpectedToken as error:
         raise AnswerError(_describe(error)) from None
     except UnexpectedInput as error:  # any other lark complaint, phrased generically
         raise AnswerError(
-            f"The expression could not be read near {source.position(error.pos_in_stream or 0)}"
+            f"The expression could not be read near {source.position(_position_of(error))}"
         ) from None
     return Parsed(tree, source, chosen)
+
+
+def _position_of(error: UnexpectedInput) -> int:
+    """Where lark gave up; its annotations say None, but a complaint about a token carries the index."""
+    position: object = getattr(error, "pos_in_stream", None)
+    return position if isinstance(position, int) else 0
 
 
 def _describe(error: UnexpectedToken) -> str:

@@ -7,6 +7,7 @@ from typing import Literal
 
 Verdict = Literal["correct", "incorrect", "invalid"]
 Method = Literal["symbolic", "numeric"]
+DerivativeKind = Literal["gradient", "jacobian"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,6 @@ class Preview:
 @dataclass(frozen=True, slots=True)
 class DerivativeResult:
     ok: bool
-    kind: Literal["gradient", "jacobian"] | None
+    kind: DerivativeKind | None
     message: str
     max_error: float | None

@@ -90,16 +90,16 @@ def samples(
     if not letters:
         found = _draws(declaration, {}, rng, ASSIGNMENTS * DRAWS_PER_ASSIGNMENT, accept)
         return (found,) if found.draws else ()
-    chosen = []
+    chosen: list[Sample] = []
     for kind in _KINDS:
-        best = None
+        best: Sample | None = None
         for _ in range(PROPOSALS_PER_KIND):
             found = _draws(declaration, kind(letters, rng), rng, DRAWS_PER_ASSIGNMENT, accept)
             if best is None or found.draws > best.draws:
                 best = found
             if found.draws == DRAWS_PER_ASSIGNMENT:
                 break
-        if best.draws:
+        if best is not None and best.draws:
             chosen.append(best)
     return tuple(chosen)
 
@@ -180,15 +180,18 @@ def _magnitudes(wants: frozenset[str], rng: np.random.Generator, shape: tuple[in
     values = rng.uniform(_SAFE_LOW, _SAFE_HIGH, size=shape)
     if wants & {"positive", "spd"}:
         return values
-    return values * rng.choice((-1.0, 1.0), size=shape)
+    signed: np.ndarray = values * rng.choice((-1.0, 1.0), size=shape)
+    return signed
 
 
 def _symmetrise(matrices: np.ndarray) -> np.ndarray:
-    return (matrices + np.swapaxes(matrices, -1, -2)) / 2
+    symmetric: np.ndarray = (matrices + np.swapaxes(matrices, -1, -2)) / 2
+    return symmetric
 
 
 def _diagonal(values: np.ndarray) -> np.ndarray:
-    return values[..., :, None] * np.eye(values.shape[-1])
+    diagonal: np.ndarray = values[..., :, None] * np.eye(values.shape[-1])
+    return diagonal
 
 
 def _haar(rng: np.random.Generator, draws: int, size: int) -> np.ndarray:
@@ -203,7 +206,8 @@ def _orthogonal_kind(wants: frozenset[str], rng: np.random.Generator, draws: int
         return _diagonal(signs)
     q = _haar(rng, draws, size)
     if "symmetric" in wants:  # a reflection: Q diag(±1) Qᵀ is symmetric and orthogonal
-        return q @ _diagonal(signs) @ np.swapaxes(q, -1, -2)
+        reflection: np.ndarray = q @ _diagonal(signs) @ np.swapaxes(q, -1, -2)
+        return reflection
     return q
 
 
@@ -213,7 +217,8 @@ def _spd(wants: frozenset[str], rng: np.random.Generator, draws: int, size: int)
     factor = _entries(wants, rng, (draws, size, size))
     if "positive" in wants:
         factor = factor / 2  # keeps BBᵀ + nI in a similar range whichever way B was drawn
-    return factor @ np.swapaxes(factor, -1, -2) + size * np.eye(size)
+    spd: np.ndarray = factor @ np.swapaxes(factor, -1, -2) + size * np.eye(size)
+    return spd
 
 
 def _invertible(wants: frozenset[str], rng: np.random.Generator, draws: int, size: int) -> np.ndarray:
@@ -221,10 +226,13 @@ def _invertible(wants: frozenset[str], rng: np.random.Generator, draws: int, siz
         entries = rng.uniform(_SAFE_LOW, _SAFE_HIGH, size=(draws, size, size))
         if "symmetric" in wants:
             entries = _symmetrise(entries)
-        return entries + 2 * size * np.eye(size)
+        dominant: np.ndarray = entries + 2 * size * np.eye(size)
+        return dominant
     singular_values = _magnitudes(wants, rng, (draws, size))
     left = _haar(rng, draws, size)
     if "symmetric" in wants:
-        return left @ _diagonal(singular_values) @ np.swapaxes(left, -1, -2)
+        symmetric: np.ndarray = left @ _diagonal(singular_values) @ np.swapaxes(left, -1, -2)
+        return symmetric
     right = _haar(rng, draws, size)
-    return left @ _diagonal(np.abs(singular_values)) @ np.swapaxes(right, -1, -2)
+    general: np.ndarray = left @ _diagonal(np.abs(singular_values)) @ np.swapaxes(right, -1, -2)
+    return general

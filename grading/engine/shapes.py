@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import nodes
-from .dims import ONE, SCALAR, Dim, Shape, Size, Unifier, format_shape, is_concrete
+from .dims import ONE, SCALAR, Shape, Size, Unifier, format_shape, is_concrete, known
 from .errors import AnswerError
 from .nodes import Node
 from .symbols import Declaration
@@ -182,7 +182,7 @@ class Inference:
                     f"The size of I in a Kronecker product cannot be inferred: write I_n in "
                     f"{self.quote(prefix)} ⊗ {self.quote(right.node)}"
                 )
-            return (_dim(first[0]) * _dim(second[0]), _dim(first[1]) * _dim(second[1]))
+            return (known(first[0]) * known(second[0]), known(first[1]) * known(second[1]))
         if unifier.is_scalar(left) and operator != nodes.BROADCAST_DIVIDE:
             return right.shape
         if unifier.is_scalar(right.shape):
@@ -280,7 +280,7 @@ class Inference:
         elif function == "vec":
             if not is_concrete((rows, cols)):
                 raise AnswerError(f"The size of I in {self.quote(node)} cannot be inferred: write I_n")
-            shape = (_dim(rows) * _dim(cols), ONE)
+            shape = (known(rows) * known(cols), ONE)
         elif function == "diag":
             shape = self._diag(arg, rows, cols)
         else:
@@ -363,11 +363,6 @@ class Inference:
 
     def _shape_text(self, shape: Shape) -> str:
         return format_shape(self.unifier.resolve(shape))
-
-
-def _dim(size: Size) -> Dim:
-    assert isinstance(size, Dim)  # callers check is_concrete first
-    return size
 
 
 def _transposed(node: Node) -> Node:

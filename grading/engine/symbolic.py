@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from math import prod
+from typing import Any
 
 from . import nodes
 from .dims import SCALAR
@@ -37,6 +38,8 @@ from .shapes import Typed, product_kind
 from .symbols import Declaration
 
 logger = logging.getLogger(__name__)
+
+Expression = Any  # a sympy expression: sympy ships no type information
 
 MAX_NODES = 40
 MAX_TERMS = 64
@@ -59,7 +62,7 @@ def proves(declaration: Declaration, expected: Typed, answer: Typed) -> bool:
     import sympy
 
     try:
-        return sympy.expand(reference - candidate) == 0
+        return bool(sympy.expand(reference - candidate) == 0)
     except Exception:  # sympy is best-effort here: any failure leaves the numeric verdict in place
         logger.debug("sympy could not compare %s and %s", reference, candidate, exc_info=True)
         return False
@@ -94,7 +97,7 @@ def _term_bound(typed: Typed) -> float:
 
 
 @lru_cache(maxsize=4096)
-def _form(declaration: Declaration, typed: Typed):
+def _form(declaration: Declaration, typed: Typed) -> Expression | None:
     try:
         return _Converter(declaration).convert(typed, transposed=False)
     except _Unsupported:
@@ -108,7 +111,7 @@ class _Converter:
         self.sympy = sympy
         self.declaration = declaration
 
-    def convert(self, typed: Typed, transposed: bool):
+    def convert(self, typed: Typed, transposed: bool) -> Expression:
         sympy, node = self.sympy, typed.node
         match node:
             case nodes.Symbol(name=name):
@@ -141,7 +144,7 @@ class _Converter:
                 return self._call(function, typed.args[0])
         raise _Unsupported
 
-    def _symbol(self, name: str, typed: Typed, transposed: bool):
+    def _symbol(self, name: str, typed: Typed, transposed: bool) -> Expression:
         sympy = self.sympy
         if typed.shape == SCALAR:
             return sympy.Symbol(name)
@@ -155,7 +158,7 @@ class _Converter:
             return symbol**-1
         return sympy.Symbol(f"{name}ᵀ", commutative=False)
 
-    def _product(self, typed: Typed, operators: tuple[str, ...], transposed: bool):
+    def _product(self, typed: Typed, operators: tuple[str, ...], transposed: bool) -> Expression:
         factors = [self.convert(arg, transposed) for arg in typed.args]
         shape, result = typed.args[0].shape, factors[0]
         for operator, arg, factor in zip(operators, typed.args[1:], factors[1:], strict=True):
@@ -174,7 +177,7 @@ class _Converter:
                 shape = arg.shape
         return result
 
-    def _power(self, typed: Typed, transposed: bool):
+    def _power(self, typed: Typed, transposed: bool) -> Expression:
         base_typed, exponent_typed = typed.args
         base = self.convert(base_typed, transposed)
         exponent = self.convert(exponent_typed, transposed=False)
@@ -186,7 +189,7 @@ class _Converter:
             base = self.sympy.expand(base)
         return base**exponent
 
-    def _call(self, function: str, argument: Typed):
+    def _call(self, function: str, argument: Typed) -> Expression:
         sympy = self.sympy
         inner = self.convert(argument, transposed=False)
         if function in ("tr", "det"):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .dims import Dim, Shape
+from .dims import Dim, KnownShape
 from .errors import ConfigError
 
 ASSUMPTIONS = ("symmetric", "spd", "invertible", "orthogonal", "diagonal", "positive")
@@ -30,7 +30,7 @@ RESERVED_NAMES = frozenset({"T"})  # ``A^T`` must always mean a transpose
 @dataclass(frozen=True, slots=True)
 class SymbolSpec:
     name: str
-    shape: Shape
+    shape: KnownShape
     assumptions: frozenset[str]
 
     @property
@@ -102,7 +102,7 @@ def _symbol(name: str, entry: object) -> SymbolSpec:
     return SymbolSpec(name=name, shape=shape, assumptions=assumptions)
 
 
-def _shape(name: str, shape: object) -> Shape:
+def _shape(name: str, shape: object) -> KnownShape:
     if not isinstance(shape, list) or len(shape) != 2:
         raise ConfigError(f"{name}: shape must be a list of two dimensions, like ['n', 1]")
     return (_dimension(name, shape[0]), _dimension(name, shape[1]))
