@@ -100,7 +100,7 @@ def test_a_drill_gives_hints_one_at_a_time_instant_feedback_and_the_solution(
     page.get_by_role("button", name="Check answer").click()
     expect(outcome(page)).to_contain_text("Incorrect · Shape mismatch")
     expect(outcome(page)).to_contain_text(
-        "your answer is 1×1, the expected result is n×n — check the shape of each factor"
+        "Your answer is 1×1, the expected result is n×n — check the shape of each factor"
     )
     expect(solution).to_contain_text("TRACE-SOLUTION")  # shown once an answer has been checked
     expect(page.get_by_role("button", name="Show the solution")).to_have_count(0)
@@ -110,7 +110,7 @@ def test_a_drill_gives_hints_one_at_a_time_instant_feedback_and_the_solution(
     page.get_by_role("button", name="Check answer").click()
     expect(outcome(page)).to_contain_text("Incorrect · Transpose")
     expect(outcome(page)).to_contain_text(
-        "your answer is the transpose of the expected result — check the order of the factors and your "
+        "Your answer is the transpose of the expected result — check the order of the factors and your "
         "layout convention"
     )
     expect(hints).to_have_count(2)  # what was revealed stays revealed

@@ -150,7 +150,7 @@ def test_the_live_preview_shows_how_the_answer_is_read_and_the_exact_error(
 
     answer = page.get_by_label("Your answer")
     answer.press_sequentially("(A + A^T x")
-    expect(page.locator("#preview-error")).to_have_text("the expression ends early: a closing ')' is missing")
+    expect(page.locator("#preview-error")).to_have_text("The expression ends early: a closing ')' is missing")
     expect(page.locator("#preview .preview-label")).to_be_hidden()
 
     answer.fill("(A + A^T) x")
@@ -451,7 +451,8 @@ def test_submitting_from_the_review_page_shows_the_score_and_the_feedback(
     expect(review[expression]).to_contain_text("Your answer: x^T (A + A^T)")
     expect(review[expression]).to_contain_text("Expected: (A + A^T) x")
     expect(review[expression].locator(".feedback")).to_have_text(
-        "your answer is 1×n, the expected result is n×1 — check your layout convention"
+        "Your answer is the transpose of the expected result (1×n instead of n×1) — check the order of the "
+        "factors and your layout convention"
     )
     solution = review[expression].locator("details.solution")
     solution.get_by_text("Worked solution").click()
