@@ -155,7 +155,6 @@ _LATEX_HINTS = {
     "partial": "type only the expression of the derivative, without ∂ or a left-hand side",
     "sum": "write sum(x), or 𝟏^T x, instead of a ∑",
     "prod": "products with ∏ are not supported",
-    "mathbf": "write the name without \\mathbf",
 }
 _HINTS = {
     "=": "type only the expression, without '='",

@@ -41,7 +41,7 @@ import numpy as np
 
 from . import nodes
 from .diagnose import agreeing_draws, common_factor
-from .dims import SCALAR, Shape
+from .dims import SCALAR, Shape, known
 from .errors import AnswerError
 from .nodes import Node
 from .numeric import compile_program
@@ -308,7 +308,7 @@ def _evaluate(
         values = []
         for sample in samples:
             program.check_size(sample.sizes)
-            rows, cols = (size.evaluate(sample.sizes) for size in resolved.shape)  # type: ignore[union-attr]
+            rows, cols = (known(size).evaluate(sample.sizes) for size in resolved.shape)
             values.append(np.broadcast_to(program(sample), (sample.draws, rows, cols)))
     except AnswerError:
         return None

@@ -144,7 +144,7 @@ def test_what_numpy_offers_but_the_engine_does_not_says_what_to_write(answer, hi
 # --- A\b and A^t --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", ["M\\b", "M \\ b", "M\\(b)", "(M)\\b", "M'\\b"[:0] + "M\\ b"])
+@pytest.mark.parametrize("answer", ["M\\b", "M \\ b", "M\\(b)", "(M)\\b", "M\\ b", "M^T^T\\b"])
 def test_a_backslash_after_a_square_matrix_solves(answer):
     assert check(SYMBOLS, "inv(M) b", answer).verdict == "correct"
 
@@ -175,7 +175,7 @@ def test_latex_commands_after_a_name_are_still_latex():
     assert check(SYMBOLS, "A x", r"A\,x").verdict == "correct"
 
 
-@pytest.mark.parametrize("answer", ["A^t", "A^{t}", "A^(t)", "x^tA^t"[:0] + "A^t"])
+@pytest.mark.parametrize("answer", ["A^t", "A^{t}", "A^(t)", "A^ t"])
 def test_a_t_exponent_is_a_transpose_when_t_is_not_declared(answer):
     assert check(SYMBOLS, "A^T", answer).verdict == "correct"
 
