@@ -246,7 +246,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "norm bars",
         "LaTeX",
-        r"(?:\\left\s*)?(?:\\\||\\lVert|\\Vert)(?P<body>[^|]*?)(?:\\right\s*)?(?:\\\||\\rVert|\\Vert)"
+        r"(?:\\left\s*)?(?:\\\||\\lVert|\\Vert)"
+        r"(?P<body>(?:(?!\\[lr]?Vert|\\\|)[^|])*?)"  # up to the next bar command only: linear time
+        r"(?:\\right\s*)?(?:\\\||\\rVert|\\Vert)"
         + _INDEX
         + r"|\|\|(?P<plain>[^|]*)\|\|"
         + _INDEX,

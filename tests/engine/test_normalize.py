@@ -248,6 +248,8 @@ def test_a_readable_answer_keeps_its_reading_unless_a_deliberate_row_changes_it(
     "hostile",
     [
         r"\lVert" * 300,
+        r"\lVert x" * 250,
+        r"\left\|" * 280,
         "‖" * 1999,
         "$" * 2000,
         r"\frac" * 400,
@@ -263,8 +265,8 @@ def test_a_readable_answer_keeps_its_reading_unless_a_deliberate_row_changes_it(
     ids=lambda text: text[:12],
 )
 def test_normalizing_a_hostile_text_is_quick(hostile):
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU time: other work on the machine does not count
     normalize(hostile[:2000])
     normalize(hostile[:1999] + "x")  # not cached
 
-    assert time.perf_counter() - started < 0.2
+    assert time.process_time() - started < 0.1
