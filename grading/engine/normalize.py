@@ -248,10 +248,7 @@ RULES: tuple[Rule, ...] = (
         "LaTeX",
         r"(?:\\left\s*)?(?:\\\||\\lVert|\\Vert)"
         r"(?P<body>(?:(?!\\[lr]?Vert|\\\|)[^|])*?)"  # up to the next bar command only: linear time
-        r"(?:\\right\s*)?(?:\\\||\\rVert|\\Vert)"
-        + _INDEX
-        + r"|\|\|(?P<plain>[^|]*)\|\|"
-        + _INDEX,
+        r"(?:\\right\s*)?(?:\\\||\\rVert|\\Vert)" + _INDEX + r"|\|\|(?P<plain>[^|]*)\|\|" + _INDEX,
         lambda m: "norm(" + (m.group("body") if m.group("body") is not None else m.group("plain")) + ")",
     ),
     _rule("ones vector (ASCII)", "ASCII", r"(?<![\w.])1_(?=\{\s*\w+\s*\}|[A-Za-z0-9])", ONES + "_"),
