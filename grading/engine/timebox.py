@@ -15,6 +15,8 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from types import FrameType
+from typing import Any, cast
 
 
 class TimeLimitExceeded(BaseException):
@@ -25,15 +27,19 @@ class TimeLimitExceeded(BaseException):
         self.seconds = seconds
 
 
-def call_with_time_limit[T](seconds: float, function: Callable[..., T], *args, **kwargs) -> T:
+def call_with_time_limit[**P, T](
+    seconds: float, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
     """``function(*args, **kwargs)``, or TimeLimitExceeded after ``seconds`` (wall clock)."""
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         return _with_alarm(seconds, function, args, kwargs)
     return _in_helper_thread(seconds, function, args, kwargs)
 
 
-def _with_alarm(seconds, function, args, kwargs):
-    def interrupt(signum, frame):
+def _with_alarm[T](
+    seconds: float, function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> T:
+    def interrupt(signum: int, frame: FrameType | None) -> None:
         raise TimeLimitExceeded(seconds)
 
     previous_handler = signal.signal(signal.SIGALRM, interrupt)
@@ -51,10 +57,12 @@ def _with_alarm(seconds, function, args, kwargs):
             signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
 
 
-def _in_helper_thread(seconds, function, args, kwargs):
-    outcome: dict[str, object] = {}
+def _in_helper_thread[T](
+    seconds: float, function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> T:
+    outcome: dict[str, Any] = {}
 
-    def run():
+    def run() -> None:
         try:
             outcome["value"] = function(*args, **kwargs)
         except BaseException as error:  # handed to the caller below
@@ -66,5 +74,5 @@ def _in_helper_thread(seconds, function, args, kwargs):
     if helper.is_alive():
         raise TimeLimitExceeded(seconds)
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+        raise cast(BaseException, outcome["error"])
+    return cast(T, outcome["value"])
