@@ -9,11 +9,22 @@ A question declares its parameters as a mapping; a derived (``expr``) parameter 
      "c": {"expr": "a*b + 1"},
      "Minv": {"expr": "inv(M)"}}
 
+and, optionally, conditions the drawn values must meet (``where``), such as ``["a != b", "det(M) != 0"]``:
+a draw that breaks one is thrown away and the next one from the same seed is tried, so a seed still always
+gives the same variant.
+
 The mapping's order carries no meaning (PostgreSQL's jsonb does not keep it): random parameters are drawn
-in the order of their names, then derived ones once what they use is known. ``draw(parameters, seed)`` gives
-the values (Python ints, floats and strings, numpy 2-D arrays) and
-``substitute(text, values)`` writes them into ``{{ name }}`` placeholders. Derived ``expr`` parameters are
-evaluated by walking a whitelisted Python ``ast``, never by ``eval``. Every number stays within ±10⁹, which
+in the order of their names, then derived ones once what they use is known; a condition is checked as soon
+as the parameters it names are known, so ``a != b`` keeps ``1/(a - b)`` from dividing by zero.
+``draw(parameters, seed, where)`` gives the values and ``substitute(text, values)`` writes them into
+``{{ name }}`` placeholders. Expressions are evaluated by walking a whitelisted Python ``ast``, never by
+``eval``.
+
+Arithmetic is exact while it can be: integers and fractions (``Fraction``) stay exact through + - * / @,
+integer powers, ``det``, ``inv`` and square roots of perfect squares, so a key such as 2/9 is exactly 2/9.
+Anything irrational (``sqrt(2)``, ``exp``, ``log``) becomes a float, an *approximate* value. Values are
+Python ints, ``Fraction``s, floats and strings, or 2-D numpy arrays of int64 (integers), object (exact,
+holding ints and ``Fraction``s) or float64 (approximate) entries. Every number stays within ±10⁹, which
 keeps integer matrix products inside int64 and the texts readable.
 """
 
@@ -24,20 +35,34 @@ import functools
 import keyword
 import math
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-type Value = int | float | str | np.ndarray
+type Number = int | Fraction | float
+type Value = Number | str | bool | np.ndarray
 
 LIMIT = 10**9
+# A fraction whose denominator grows beyond this is no longer worth printing exactly: it becomes a float.
+MAX_DENOMINATOR = 10**6
 MAX_MATRIX_SIZE = 6
 INVERTIBLE_TRIES = 100
 MAX_EXPONENT = 64
 MAX_EXPRESSION_LENGTH = 500
+MAX_CONDITIONS = 20
+# A draw that breaks a `where` condition is redrawn, at most this many times per seed.
+MAX_DRAWS = 200
+# Validation wants conditions to hold for at least this share of draws: then a seed that needs all
+# MAX_DRAWS draws is far less likely than one in a billion (0.9 ** 200 ≈ 7e-10).
+MIN_ACCEPTANCE = 0.1
 # validate() draws with these seeds, so that a problem showing only for some variants is found early.
-VALIDATION_SEEDS = range(100)
+VALIDATION_SEEDS = range(200)
+# Terminating fractions print as decimals when they need at most this many digits after the point.
+MAX_DECIMALS_SHOWN = 6
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PLACEHOLDER = re.compile(r"\{\{\s*(" + _NAME.pattern + r")\s*\}\}")
@@ -52,15 +77,94 @@ class ParameterError(ValueError):
 # --- Drawing ---------------------------------------------------------------------------------------------
 
 
-def draw(parameters: dict[str, dict], seed: int) -> dict[str, Value]:
+def draw(parameters: dict[str, dict], seed: int, where: Iterable[str] = ()) -> dict[str, Value]:
     """The values of one variant: the same seed always gives the same values."""
     if not isinstance(parameters, dict):
         raise ParameterError("parameters must be a mapping from names to declarations")
+    conditions = _conditions(where)
     rng = np.random.default_rng(seed)
-    values: dict[str, Value] = {}
-    for name in _drawing_order(parameters):
-        values[name] = _draw_parameter(name, parameters[name], values, rng)
-    return {name: values[name] for name in parameters}
+    for _ in range(MAX_DRAWS):
+        attempt = _draw_once(parameters, conditions, rng)
+        if attempt.problems:
+            raise ParameterError(attempt.problems[0])
+        if attempt.failed is None:
+            return {name: attempt.values[name] for name in parameters}
+    raise ParameterError(
+        f"no draw met every 'where' condition in {MAX_DRAWS} tries (seed {seed}); loosen the conditions "
+        "or the parameters' ranges"
+    )
+
+
+@dataclass
+class _Attempt:
+    """One pass over the parameters: the values drawn, the problems met, the first condition that failed."""
+
+    values: dict[str, Value] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    failed: int | None = None
+
+
+def _draw_once(parameters: dict[str, dict], conditions: list[str], rng: np.random.Generator) -> _Attempt:
+    """Draw every parameter once, checking each condition as soon as the parameters it names are known.
+
+    A broken parameter is reported once; parameters and conditions using a broken one are skipped.
+    """
+    attempt = _Attempt()
+    broken: set[str] = set()
+    pending = dict(enumerate(conditions))
+    for name in [*_drawing_order(parameters), None]:  # None: what is left after the last parameter
+        if name is not None:
+            declaration = parameters[name]
+            if _references(declaration) & broken:
+                broken.add(name)
+                continue
+            try:
+                attempt.values[name] = _draw_parameter(name, declaration, attempt.values, rng)
+            except ParameterError as error:
+                attempt.problems.append(str(error))
+                broken.add(name)
+                continue
+        for index, condition in list(pending.items()):
+            names = _names_in(condition)
+            if name is not None and not names <= attempt.values.keys():
+                continue
+            del pending[index]
+            if names & broken:
+                continue
+            try:
+                held = _holds(condition, attempt.values)
+            except ParameterError as error:
+                attempt.problems.append(f"where {condition!r}: {error}")
+                continue
+            if not held and not attempt.problems:
+                attempt.failed = index
+                return attempt
+    return attempt
+
+
+def _conditions(where: Any) -> list[str]:
+    if isinstance(where, str) or not isinstance(where, list | tuple):
+        raise ParameterError("'where' must be a list of conditions such as ['a != b', 'det(M) != 0']")
+    if len(where) > MAX_CONDITIONS:
+        raise ParameterError(f"'where' can hold at most {MAX_CONDITIONS} conditions")
+    for condition in where:
+        if not isinstance(condition, str) or not condition.strip():
+            raise ParameterError(f"a 'where' condition must be a text such as 'a != b', not {condition!r}")
+        if len(condition) > MAX_EXPRESSION_LENGTH:
+            raise ParameterError(f"a 'where' condition is longer than {MAX_EXPRESSION_LENGTH} characters")
+    return [condition.strip() for condition in where]
+
+
+def _holds(condition: str, values: dict[str, Value]) -> bool:
+    try:
+        result = _evaluate(_parse(condition).body, values)
+    except RecursionError:
+        raise ParameterError("the condition is nested too deeply") from None
+    if isinstance(result, np.ndarray) and result.dtype == bool:
+        raise ParameterError("this compares matrices entry by entry; say all(…) or any(…)")
+    if not isinstance(result, bool):
+        raise ParameterError(f"a condition must be true or false, not {_describe_value(result)}")
+    return result
 
 
 def _drawing_order(parameters: dict[str, dict]) -> list[str]:
@@ -85,40 +189,45 @@ def _is_derived(declaration: Any) -> bool:
     return isinstance(declaration, dict) and "expr" in declaration
 
 
-def validate(parameters: dict[str, dict]) -> list[str]:
+def validate(parameters: dict[str, dict], where: Any = ()) -> list[str]:
     """Messages for the author describing what is wrong with a declaration; empty when it is usable.
 
     Each broken parameter is reported once; parameters derived from a broken one are not reported again.
+    Conditions must be satisfiable often enough that every seed finds a variant quickly.
     """
     if not isinstance(parameters, dict):
         return ["parameters must be a mapping from names to declarations"]
+    try:
+        conditions = _conditions(where)
+    except ParameterError as error:
+        return [str(error)]
+    draws, failures = 0, Counter()
     for seed in VALIDATION_SEEDS:
-        problems = _problems_with_seed(parameters, seed)
-        if problems:
-            if seed != VALIDATION_SEEDS[0]:
-                problems = [
-                    f"{problem} (this happens for some variants, e.g. seed {seed})" for problem in problems
+        rng = np.random.default_rng(seed)
+        for _ in range(MAX_DRAWS):
+            attempt = _draw_once(parameters, conditions, rng)
+            draws += 1
+            if attempt.problems:
+                if seed == VALIDATION_SEEDS[0]:
+                    return attempt.problems
+                return [
+                    f"{problem} (this happens for some variants, e.g. seed {seed})"
+                    for problem in attempt.problems
                 ]
-            return problems
+            if attempt.failed is None:
+                break
+            failures[attempt.failed] += 1
+        else:
+            return [f"no draw met every 'where' condition in {MAX_DRAWS} tries (seed {seed})"]
+    acceptance = len(VALIDATION_SEEDS) / draws
+    if acceptance < MIN_ACCEPTANCE:
+        worst = conditions[failures.most_common(1)[0][0]]
+        return [
+            f"the 'where' conditions hold for only {acceptance:.1%} of draws (at least "
+            f"{MIN_ACCEPTANCE:.0%} are needed); {worst!r} fails most often: loosen it or the "
+            "parameters' ranges"
+        ]
     return []
-
-
-def _problems_with_seed(parameters: dict[str, dict], seed: int) -> list[str]:
-    rng = np.random.default_rng(seed)
-    values: dict[str, Value] = {}
-    broken: set[str] = set()
-    problems = []
-    for name in _drawing_order(parameters):
-        declaration = parameters[name]
-        if _references(declaration) & broken:
-            broken.add(name)
-            continue
-        try:
-            values[name] = _draw_parameter(name, declaration, values, rng)
-        except ParameterError as error:
-            problems.append(str(error))
-            broken.add(name)
-    return problems
 
 
 def _references(declaration: Any) -> frozenset[str]:
@@ -219,13 +328,15 @@ def _draw_int(bounds: Any, exclude: Any, rng: np.random.Generator) -> int:
     return value
 
 
-def _draw_choice(options: Any, rng: np.random.Generator) -> int | float | str:
+def _draw_choice(options: Any, rng: np.random.Generator) -> Value:
     if not isinstance(options, list | tuple) or not options:
         raise ParameterError("'choice' needs a non-empty list of numbers or strings")
     for option in options:
         if not (isinstance(option, str) or (_is_number(option) and abs(option) <= LIMIT)):
             raise ParameterError(f"choice {option!r} is neither a string nor a number within ±{LIMIT}")
-    return options[int(rng.integers(len(options)))]
+    chosen = options[int(rng.integers(len(options)))]
+    # A number the author wrote (0.1) means that decimal exactly, not the nearest binary float.
+    return chosen if isinstance(chosen, str) else _tidy(_literal(chosen))
 
 
 def _draw_matrix(spec: Any, invertible: Any, rng: np.random.Generator) -> np.ndarray:
@@ -242,14 +353,14 @@ def _draw_matrix(spec: Any, invertible: Any, rng: np.random.Generator) -> np.nda
         raise ParameterError(f"an invertible matrix must be square, not {rows}×{cols}")
     for _ in range(INVERTIBLE_TRIES if invertible else 1):
         matrix = rng.integers(spec["min"], spec["max"] + 1, size=(rows, cols))
-        if not invertible or abs(_snap(float(np.linalg.det(matrix)))) >= 1:
+        if not invertible or _exact_det(matrix) != 0:
             return matrix
     raise ParameterError(
         f"no invertible matrix after {INVERTIBLE_TRIES} draws; widen the range [{spec['min']}, {spec['max']}]"
     )
 
 
-# --- Derived parameters: a whitelisting evaluator over Python's ast --------------------------------------
+# --- Derived parameters and conditions: a whitelisting evaluator over Python's ast -----------------------
 
 
 def _derive(expression: Any, earlier: dict[str, Value]) -> Value:
@@ -258,9 +369,12 @@ def _derive(expression: Any, earlier: dict[str, Value]) -> Value:
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise ParameterError(f"the expression is longer than {MAX_EXPRESSION_LENGTH} characters")
     try:
-        return _evaluate(_parse(expression.strip()).body, earlier)
+        value = _evaluate(_parse(expression.strip()).body, earlier)
     except RecursionError:
         raise ParameterError(f"{expression!r} is nested too deeply") from None
+    if _is_condition(value):
+        raise ParameterError("a condition is not allowed as a parameter's value; list it under 'where'")
+    return value
 
 
 @functools.lru_cache(maxsize=4096)
@@ -284,7 +398,7 @@ def _evaluate(node: ast.AST, values: dict[str, Value]) -> Value:
 def _evaluate_node(node: ast.AST, values: dict[str, Value]) -> Value:
     match node:
         case ast.Constant(value=number) if _is_number(number):
-            return number
+            return _literal(number)
         case ast.Name(id=name):
             if name not in values:
                 raise ParameterError(f"{name!r} is not a declared parameter, or it depends on this one")
@@ -293,8 +407,20 @@ def _evaluate_node(node: ast.AST, values: dict[str, Value]) -> Value:
             return _negate(_evaluate(operand, values))
         case ast.UnaryOp(op=ast.UAdd(), operand=operand):
             return _numeric(_evaluate(operand, values))
+        case ast.UnaryOp(op=ast.Not(), operand=operand):
+            return not _truth(_evaluate(operand, values), "not")
         case ast.BinOp(left=left, op=op, right=right) if type(op) in _OPERATORS:
             return _OPERATORS[type(op)](_evaluate(left, values), _evaluate(right, values))
+        case ast.Compare(left=left, ops=operators, comparators=comparators):
+            return _compare(left, operators, comparators, values)
+        case ast.BoolOp(op=operator, values=operands):
+            return _logic(operator, operands, values)
+        case ast.IfExp(test=test, body=body, orelse=orelse):
+            return _evaluate(body if _truth(_evaluate(test, values), "if") else orelse, values)
+        case ast.Subscript(value=target, slice=index):
+            return _entry(node, _evaluate(target, values), index, values)
+        case ast.List(elts=rows):
+            return _matrix_literal(node, rows, values)
         case ast.Attribute(value=operand, attr="T"):
             return _transpose(_evaluate(operand, values))
         case ast.Attribute(attr=attribute):
@@ -310,24 +436,59 @@ def _evaluate_node(node: ast.AST, values: dict[str, Value]) -> Value:
         case _:
             raise ParameterError(
                 f"not allowed: {ast.unparse(node)}; use numbers, earlier parameters, + - * / ** @, "
-                f"parentheses, .T and the functions {', '.join(_FUNCTIONS)}"
+                f"comparisons, and/or/not, … if … else …, M[i, j], [[a, b], [c, d]], parentheses, .T "
+                f"and the functions {', '.join(_FUNCTIONS)}"
             )
 
 
-def _tidy(value: Value | np.generic) -> Value:
-    """numpy scalars become Python numbers, so values print and compare like the ones authors write."""
+def _literal(number: int | float) -> int | Fraction:
+    """A number as written: 0.1 is the decimal one tenth, exactly."""
+    return number if isinstance(number, int) else Fraction(repr(number))
+
+
+def _tidy(value: Any) -> Value:
+    """One representation per kind of value, so values print, compare and combine predictably.
+
+    numpy scalars become Python ones, whole fractions ints, fractions with huge denominators floats;
+    arrays become int64 (integers), object (exact fractions) or float64 (approximate) arrays.
+    """
+    if isinstance(value, np.bool_):
+        return bool(value)
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating):
         return float(value)
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return int(value)
+        return float(value) if value.denominator > MAX_DENOMINATOR else value
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return _tidy_objects(value)
     return value
 
 
+def _tidy_objects(array: np.ndarray) -> np.ndarray:
+    entries = [_tidy(entry) for entry in array.ravel().tolist()]
+    for entry in entries:
+        if isinstance(entry, bool) or not isinstance(entry, int | Fraction | float):
+            raise ParameterError("a matrix holds numbers only")
+        _check_magnitude(entry)
+    if any(isinstance(entry, float) for entry in entries):
+        return np.array(entries, dtype=float).reshape(array.shape)
+    if all(isinstance(entry, int) for entry in entries):
+        return np.array(entries, dtype=np.int64).reshape(array.shape)
+    exact = np.empty(len(entries), dtype=object)
+    exact[:] = entries
+    return exact.reshape(array.shape)
+
+
 def _check_magnitude(value: Value) -> None:
-    if isinstance(value, str):
+    if isinstance(value, str | bool):
         return
-    if isinstance(value, int):  # exact, however large: checked before anything converts it to int64
+    if isinstance(value, int | Fraction):  # exact, however large: checked before anything converts it
         within = abs(value) <= LIMIT
+    elif isinstance(value, np.ndarray) and value.dtype != float:
+        within = value.dtype == bool or all(abs(entry) <= LIMIT for entry in value.ravel().tolist())
     else:
         if not np.all(np.isfinite(value)):
             raise ParameterError("the result is not a finite number")
@@ -342,19 +503,35 @@ def _snap(number: float) -> int | float:
     return int(nearest) if abs(number - nearest) <= 1e-9 * max(1.0, abs(number)) else number
 
 
+def is_exact(value: Value) -> bool:
+    """Whether a value is known exactly (an integer, a fraction, a text), not a rounded float."""
+    if isinstance(value, np.ndarray):
+        return value.dtype != float
+    return not isinstance(value, float)
+
+
+def _is_condition(value: Value) -> bool:
+    return isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype == bool)
+
+
 def _describe_value(value: Value) -> str:
     if isinstance(value, np.ndarray):
-        return f"a {value.shape[0]}×{value.shape[1]} matrix"
+        kind = "condition" if value.dtype == bool else "matrix"
+        return f"a {value.shape[0]}×{value.shape[1]} {kind}"
+    if isinstance(value, bool):
+        return "a condition"
     return repr(value) if isinstance(value, str) else "a number"
 
 
-def _numeric(value: Value) -> int | float | np.ndarray:
+def _numeric(value: Value) -> Number | np.ndarray:
     if isinstance(value, str):
         raise ParameterError(f"arithmetic needs numbers or matrices, not the text {value!r}")
+    if _is_condition(value):
+        raise ParameterError(f"arithmetic needs numbers or matrices, not {_describe_value(value)}")
     return value
 
 
-def _number(value: Value, function: str) -> int | float:
+def _number(value: Value, function: str) -> Number:
     if isinstance(_numeric(value), np.ndarray):
         raise ParameterError(f"{function} needs a number, not {_describe_value(value)}")
     return value
@@ -368,15 +545,24 @@ def _matrix(value: Value, function: str, *, square: bool = False) -> np.ndarray:
     return value
 
 
-def _is_integral(value: int | float | np.ndarray) -> bool:
-    return _is_integer(value) or (isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.integer))
-
-
 def _elementwise(symbol: str, left: Value, right: Value) -> tuple[Any, Any]:
     left, right = _numeric(left), _numeric(right)
     if isinstance(left, np.ndarray) and isinstance(right, np.ndarray) and left.shape != right.shape:
         raise ParameterError(f"{_describe_value(left)} {symbol} {_describe_value(right)}: the sizes differ")
     return left, right
+
+
+def _fractions(value: Number | np.ndarray) -> Fraction | np.ndarray:
+    """An exact value with every entry a Fraction, so that dividing it stays exact."""
+    if isinstance(value, np.ndarray):
+        return _object_array([Fraction(entry) for entry in value.ravel().tolist()], value.shape)
+    return Fraction(value)
+
+
+def _object_array(entries: list, shape: tuple[int, ...]) -> np.ndarray:
+    array = np.empty(len(entries), dtype=object)
+    array[:] = entries
+    return array.reshape(shape)
 
 
 def _add(left: Value, right: Value) -> Value:
@@ -395,12 +581,12 @@ def _multiply(left: Value, right: Value) -> Value:
 
 
 def _divide(left: Value, right: Value) -> Value:
-    """True division, except that an exact quotient of integers stays an integer (6/3 is 2, 7/2 is 3.5)."""
+    """Exact for exact operands (7/2 is the fraction 7/2, 6/3 the integer 2), else float division."""
     left, right = _elementwise("/", left, right)
     if np.any(np.asarray(right) == 0):
         raise ParameterError("division by zero")
-    if _is_integral(left) and _is_integral(right) and np.all(np.remainder(left, right) == 0):
-        return np.floor_divide(left, right)
+    if is_exact(left) and is_exact(right):
+        return _fractions(left) / right
     return np.true_divide(left, right)
 
 
@@ -409,15 +595,17 @@ def _power(base: Value, exponent: Value) -> Value:
         raise ParameterError("** works on numbers; write M @ M for a matrix product")
     if abs(exponent) > MAX_EXPONENT:
         raise ParameterError(f"the exponent {exponent} is larger than {MAX_EXPONENT}")
+    if base == 0 and exponent < 0:
+        raise ParameterError("0 cannot be raised to a negative power")
+    if isinstance(exponent, int) and is_exact(base):
+        return Fraction(base) ** exponent
     try:
-        result = base**exponent
-    except ZeroDivisionError:
-        raise ParameterError("0 cannot be raised to a negative power") from None
+        result = float(base) ** float(exponent)
     except OverflowError:
         raise ParameterError(f"a value exceeds ±{LIMIT}") from None
     if isinstance(result, complex):
         raise ParameterError("a negative number to a fractional power is not a real number")
-    return result
+    return _snap(result)
 
 
 def _matmul(left: Value, right: Value) -> np.ndarray:
@@ -441,17 +629,160 @@ _OPERATORS: dict[type, Callable[[Value, Value], Value]] = {
 }
 
 
+# --- Conditions ------------------------------------------------------------------------------------------
+
+
+_COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: lambda left, right: left == right,
+    ast.NotEq: lambda left, right: left != right,
+    ast.Lt: lambda left, right: left < right,
+    ast.LtE: lambda left, right: left <= right,
+    ast.Gt: lambda left, right: left > right,
+    ast.GtE: lambda left, right: left >= right,
+}
+
+
+def _compare(
+    left: ast.AST, operators: list[ast.cmpop], comparators: list[ast.AST], values: dict[str, Value]
+) -> bool | np.ndarray:
+    """``a < b <= c`` as Python reads it; matrices compare entry by entry, a 1×1 matrix as its entry."""
+    operands = [_comparable(_evaluate(operand, values)) for operand in [left, *comparators]]
+    result: bool | np.ndarray = True
+    for operator, first, second in zip(operators, operands, operands[1:], strict=False):
+        if type(operator) not in _COMPARISONS:
+            raise ParameterError(f"not allowed: {ast.unparse(operator)}; compare with == != < <= > >=")
+        if isinstance(first, str) or isinstance(second, str):
+            if type(operator) not in (ast.Eq, ast.NotEq) or not (
+                isinstance(first, str) and isinstance(second, str)
+            ):
+                raise ParameterError("texts can only be compared with == and != to other texts")
+        else:
+            _elementwise("compared with", first, second)
+        outcome = _COMPARISONS[type(operator)](first, second)
+        result = np.logical_and(result, outcome) if isinstance(outcome, np.ndarray) else result and outcome
+    return _tidy(np.asarray(result, dtype=bool)) if isinstance(result, np.ndarray) else bool(result)
+
+
+def _comparable(value: Value) -> Value:
+    if isinstance(value, np.ndarray) and value.shape == (1, 1) and value.dtype != bool:
+        return _tidy(value.ravel().tolist()[0])
+    if _is_condition(value):
+        raise ParameterError("conditions cannot be compared; combine them with and, or, not")
+    return value
+
+
+def _truth(value: Value, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype == bool:
+        raise ParameterError(f"'{where}' needs one true or false; reduce a matrix with all(…) or any(…)")
+    raise ParameterError(
+        f"not allowed: {_describe_value(value)} as a condition of '{where}'; compare it, e.g. a != 0"
+    )
+
+
+def _logic(operator: ast.boolop, operands: list[ast.AST], values: dict[str, Value]) -> bool:
+    """``and``/``or`` short-circuit like Python's, so ``b != 0 and a / b > 1`` is safe."""
+    stop = isinstance(operator, ast.Or)  # `or` stops at the first true operand, `and` at the first false
+    for operand in operands:
+        if _truth(_evaluate(operand, values), "or" if stop else "and") is stop:
+            return stop
+    return not stop
+
+
+def _entry(node: ast.AST, target: Value, index: ast.AST, values: dict[str, Value]) -> Value:
+    """``M[i, j]`` (from 0, as in NumPy) or ``v[i]`` for a vector; negative indices count from the end."""
+    matrix = _matrix(target, "indexing")
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    if any(isinstance(part, ast.Slice) for part in parts):
+        raise ParameterError(f"not allowed: {ast.unparse(node)}; slices are not supported")
+    positions = [_evaluate(part, values) for part in parts]
+    if not all(_is_integer(position) for position in positions):
+        raise ParameterError(f"{ast.unparse(node)}: indices must be integers")
+    if len(positions) == 1 and 1 in matrix.shape:
+        flat = matrix.ravel()
+        entry_at = (positions[0],)
+        size = (flat.size,)
+    elif len(positions) == 2:
+        flat, entry_at, size = matrix, tuple(positions), matrix.shape
+    else:
+        raise ParameterError(
+            f"not allowed: {ast.unparse(node)}; index {_describe_value(matrix)} with two indices, as M[0, 1]"
+        )
+    if not all(-length <= position < length for position, length in zip(entry_at, size, strict=True)):
+        raise ParameterError(f"{ast.unparse(node)} is outside {_describe_value(matrix)} (indices start at 0)")
+    return flat[entry_at]
+
+
+def _matrix_literal(node: ast.AST, rows: list[ast.AST], values: dict[str, Value]) -> np.ndarray:
+    """``[[a, b], [c, d]]``: a matrix written row by row (a column is ``[[a], [b]]``)."""
+    if not rows or not all(isinstance(row, ast.List) and row.elts for row in rows):
+        raise ParameterError(
+            f"not allowed: {ast.unparse(node)}; write a matrix row by row, as [[a, b], [c, d]]"
+        )
+    if len({len(row.elts) for row in rows}) != 1:
+        raise ParameterError(f"{ast.unparse(node)}: every row needs the same number of entries")
+    if len(rows) > MAX_MATRIX_SIZE or len(rows[0].elts) > MAX_MATRIX_SIZE:
+        raise ParameterError(f"a matrix can have at most {MAX_MATRIX_SIZE} rows and columns")
+    entries = [_number(_evaluate(entry, values), "a matrix entry") for row in rows for entry in row.elts]
+    return _object_array(entries, (len(rows), len(rows[0].elts)))
+
+
+# --- Functions -------------------------------------------------------------------------------------------
+
+
 def _transpose(value: Value) -> Value:
     return _numeric(value).T if isinstance(value, np.ndarray) else _numeric(value)
 
 
-def _det(matrix: Value) -> int | float:
-    return _snap(float(np.linalg.det(_matrix(matrix, "det()", square=True))))
+def _row_reduce(matrix: np.ndarray) -> tuple[list[list[Fraction]], list[int], Fraction]:
+    """Gauss–Jordan elimination in exact arithmetic: the reduced rows, the pivot columns and, for a square
+    matrix, its determinant (0 when singular)."""
+    rows = [[Fraction(entry) for entry in row] for row in matrix.tolist()]
+    pivots: list[int] = []
+    determinant = Fraction(1)
+    for column in range(len(rows[0])):
+        row = len(pivots)
+        pivot = next((r for r in range(row, len(rows)) if rows[r][column] != 0), None)
+        if pivot is None:
+            determinant = Fraction(0)
+            continue
+        if pivot != row:
+            rows[row], rows[pivot] = rows[pivot], rows[row]
+            determinant = -determinant
+        lead = rows[row][column]
+        determinant *= lead
+        rows[row] = [entry / lead for entry in rows[row]]
+        for other in range(len(rows)):
+            if other != row and rows[other][column] != 0:
+                factor = rows[other][column]
+                rows[other] = [a - factor * b for a, b in zip(rows[other], rows[row], strict=True)]
+        pivots.append(column)
+        if len(pivots) == len(rows):
+            break
+    return rows, pivots, determinant
+
+
+def _exact_det(matrix: np.ndarray) -> Fraction:
+    return _row_reduce(matrix)[2]
+
+
+def _det(matrix: Value) -> Number:
+    matrix = _matrix(matrix, "det()", square=True)
+    if is_exact(matrix):
+        return _exact_det(matrix)
+    return _snap(float(np.linalg.det(matrix)))
 
 
 def _inv(matrix: Value) -> np.ndarray:
+    matrix = _matrix(matrix, "inv()", square=True)
     if _det(matrix) == 0:
         raise ParameterError("inv() needs an invertible matrix; this one is singular")
+    size = matrix.shape[0]
+    if is_exact(matrix):
+        augmented = np.hstack([_fractions(matrix), np.eye(size, dtype=np.int64)])
+        rows, _, _ = _row_reduce(augmented)
+        return _object_array([entry for row in rows for entry in row[size:]], (size, size))
     inverse = np.linalg.inv(matrix)
     rounded = np.rint(inverse)
     if np.all(np.abs(inverse - rounded) <= 1e-9 * np.maximum(1.0, np.abs(inverse))):
@@ -459,19 +790,58 @@ def _inv(matrix: Value) -> np.ndarray:
     return inverse
 
 
-def _trace(matrix: Value) -> int | float:
+def _rank(matrix: Value) -> int:
+    matrix = _matrix(matrix, "rank()")
+    if is_exact(matrix):
+        return len(_row_reduce(matrix)[1])
+    return int(np.linalg.matrix_rank(matrix))
+
+
+def _is_symmetric(matrix: Value) -> bool:
+    matrix = _matrix(matrix, "is_symmetric()", square=True)
+    if is_exact(matrix):
+        return bool(np.all(matrix == matrix.T))
+    return bool(np.allclose(matrix, matrix.T, rtol=1e-9, atol=1e-12))
+
+
+def _trace(matrix: Value) -> Number:
     return np.trace(_matrix(matrix, "trace()", square=True))
 
 
-def _sqrt(number: Value) -> int | float:
+def _sqrt(number: Value) -> Number:
     number = _number(number, "sqrt()")
     if number < 0:
         raise ParameterError(f"sqrt() of the negative number {number}")
+    if is_exact(number):
+        fraction = Fraction(number)
+        top, bottom = math.isqrt(fraction.numerator), math.isqrt(fraction.denominator)
+        if top * top == fraction.numerator and bottom * bottom == fraction.denominator:
+            return Fraction(top, bottom)
     return _snap(math.sqrt(number))
 
 
+def _norm(value: Value) -> Number:
+    """The Euclidean norm of a vector (the Frobenius norm of a matrix); exact when it is rational."""
+    entries = _entries([_matrix(value, "norm()")])
+    return _sqrt(sum(entry * entry for entry in entries))
+
+
+def _exp(number: Value) -> Number:
+    number = _number(number, "exp()")
+    if number > math.log(LIMIT):
+        raise ParameterError(f"a value exceeds ±{LIMIT}")
+    return 1 if number == 0 else math.exp(number)
+
+
+def _log(number: Value) -> Number:
+    number = _number(number, "log()")
+    if number <= 0:
+        raise ParameterError(f"log() of {number}, which is not positive")
+    return 0 if number == 1 else math.log(number)
+
+
 def _abs(value: Value) -> Value:
-    return np.abs(_numeric(value))
+    return np.abs(_numeric(value)) if isinstance(value, np.ndarray) else abs(_numeric(value))
 
 
 def _round(value: Value, digits: Value = 0) -> Value:
@@ -479,13 +849,41 @@ def _round(value: Value, digits: Value = 0) -> Value:
         raise ParameterError("round() takes a number of digits from 0 to 10")
     value = _numeric(value)
     if isinstance(value, np.ndarray):
-        rounded = np.round(value, digits)
-        return rounded.astype(np.int64) if digits == 0 else rounded
+        rounded = [round(entry, digits) if digits else round(entry) for entry in value.ravel().tolist()]
+        return _object_array(rounded, value.shape)
     return round(value, digits) if digits else round(value)
 
 
-def _entries(arguments: list[Value]) -> list[int | float]:
+def _entries(arguments: list[Value]) -> list[Number]:
     return [entry for argument in arguments for entry in np.ravel(_numeric(argument)).tolist()]
+
+
+def _conditions_in(arguments: list[Value], function: str) -> list[bool]:
+    truths = []
+    for argument in arguments:
+        if not _is_condition(argument):
+            raise ParameterError(f"{function}() needs conditions such as {function}(M > 0)")
+        truths.extend(np.ravel(argument).tolist())
+    return truths
+
+
+def _distinct(*arguments: Value) -> bool:
+    """True when no two arguments are equal (numbers, texts or matrices of the same size)."""
+    for index, first in enumerate(arguments):
+        for second in arguments[index + 1 :]:
+            if isinstance(first, np.ndarray) or isinstance(second, np.ndarray):
+                same = np.shape(first) == np.shape(second) and bool(np.all(first == second))
+            else:
+                same = first == second
+            if same:
+                return False
+    return True
+
+
+def _eye(size: Value) -> np.ndarray:
+    if not (_is_integer(size) and 1 <= size <= MAX_MATRIX_SIZE):
+        raise ParameterError(f"eye() takes a size from 1 to {MAX_MATRIX_SIZE}")
+    return np.eye(size, dtype=np.int64)
 
 
 _FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {
@@ -494,13 +892,23 @@ _FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {
     "inv": (_inv, 1, 1),
     "transpose": (_transpose, 1, 1),
     "trace": (_trace, 1, 1),
+    "rank": (_rank, 1, 1),
+    "eye": (_eye, 1, 1),
+    "norm": (_norm, 1, 1),
     "sqrt": (_sqrt, 1, 1),
+    "exp": (_exp, 1, 1),
+    "log": (_log, 1, 1),
     "abs": (_abs, 1, 1),
     "round": (_round, 1, 2),
     # min, max and sum work over all entries of all their arguments: max(M) is M's largest entry.
     "min": (lambda *arguments: min(_entries(list(arguments))), 1, 10),
     "max": (lambda *arguments: max(_entries(list(arguments))), 1, 10),
     "sum": (lambda *arguments: sum(_entries(list(arguments))), 1, 10),
+    # Conditions: all(M != 0) holds when every entry is nonzero, any(v > 0) when one is positive.
+    "all": (lambda *arguments: all(_conditions_in(list(arguments), "all")), 1, 10),
+    "any": (lambda *arguments: any(_conditions_in(list(arguments), "any")), 1, 10),
+    "distinct": (_distinct, 2, 10),
+    "is_symmetric": (_is_symmetric, 1, 1),
 }
 
 
@@ -523,8 +931,9 @@ def placeholders(text: str) -> set[str]:
 def substitute(text: str, values: dict[str, Value], *, key: bool = False) -> str:
     """``text`` with every ``{{name}}`` replaced by its value.
 
-    Texts learners read (``key=False``) get matrices as LaTeX ``bmatrix``; answer keys (``key=True``) get them
-    as ``[[1, 2], [3, 4]]``, the form the answer parser reads.
+    Texts learners read (``key=False``) are math: matrices become LaTeX ``bmatrix``es and fractions
+    ``\\tfrac{p}{q}``; answer keys (``key=True``) get ``[[1, 2], [3, 4]]`` and ``p/q``, the forms the answer
+    parser reads.
     """
     unknown = placeholders(text) - values.keys()
     if unknown:
@@ -532,22 +941,47 @@ def substitute(text: str, values: dict[str, Value], *, key: bool = False) -> str
     return _PLACEHOLDER.sub(lambda match: format_value(values[match.group(1)], key=key), text)
 
 
-def format_number(number: int | float | np.number) -> str:
-    """Integers as integers; other floats with up to 10 significant digits and no trailing zeros."""
+def format_number(number: Number | np.number, *, key: bool = True) -> str:
+    """Integers as integers; fractions as short decimals when they terminate, else as p/q (or ``\\tfrac``
+    when ``key`` is false); floats with up to 10 significant digits and no trailing zeros."""
     if isinstance(number, int | np.integer):
         return str(int(number))
+    if isinstance(number, Fraction):
+        if number.denominator == 1:
+            return str(number.numerator)
+        decimal = _terminating_decimal(number)
+        if decimal is not None:
+            return decimal
+        if key:
+            return f"{number.numerator}/{number.denominator}"
+        sign = "-" if number < 0 else ""
+        return rf"{sign}\tfrac{{{abs(number.numerator)}}}{{{number.denominator}}}"
     number = float(number)
     return str(int(number)) if number.is_integer() else f"{number:.10g}"
 
 
+def _terminating_decimal(number: Fraction) -> str | None:
+    """``0.375`` for 3/8; None when the decimal does not end within MAX_DECIMALS_SHOWN digits."""
+    scaled = number * 10**MAX_DECIMALS_SHOWN
+    if scaled.denominator != 1:
+        return None
+    digits = f"{abs(scaled.numerator):0{MAX_DECIMALS_SHOWN + 1}d}"
+    whole, fraction = digits[:-MAX_DECIMALS_SHOWN], digits[-MAX_DECIMALS_SHOWN:].rstrip("0")
+    return f"{'-' if number < 0 else ''}{whole}.{fraction}"
+
+
 def format_value(value: Value, *, key: bool = False) -> str:
-    """A parameter value as text: see ``substitute`` for the two matrix forms."""
+    """A parameter value as text: see ``substitute`` for the two forms."""
     if isinstance(value, str):
         return value
     if not isinstance(value, np.ndarray):
-        return format_number(value)
-    rows = np.atleast_2d(value)
+        return format_number(value, key=key)
+    rows = np.atleast_2d(value).tolist()
     if key:
-        return "[" + ", ".join("[" + ", ".join(map(format_number, row)) + "]" for row in rows) + "]"
-    body = r" \\ ".join(" & ".join(map(format_number, row)) for row in rows)
+        return (
+            "["
+            + ", ".join("[" + ", ".join(format_number(entry) for entry in row) + "]" for row in rows)
+            + "]"
+        )
+    body = r" \\ ".join(" & ".join(format_number(entry, key=False) for entry in row) for row in rows)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"

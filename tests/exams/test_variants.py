@@ -1,12 +1,13 @@
 """Randomized variants: drawing parameters from a seed, deriving values safely, substituting into texts."""
 
-import json
 import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from exams.variants import ParameterError, draw, placeholders, substitute, validate
+from exams.answers import parse_matrix, parse_number
+from exams.variants import ParameterError, draw, is_exact, placeholders, substitute, validate
 
 SEEDS = range(200)
 
@@ -400,4 +401,145 @@ def test_a_drawn_variant_substitutes_into_stem_and_key():
     stem = substitute("Compute ${{M}}^{-1}$ when $c = {{c}}$.", values)
     assert "\\begin{bmatrix}" in stem and str(values["c"]) in stem
     key = substitute("{{Minv}}", values, key=True)
-    assert np.allclose(np.array(json.loads(key)), np.linalg.inv(values["M"]), atol=1e-9)
+    assert np.allclose(parse_matrix(key), np.linalg.inv(values["M"]), atol=1e-15)
+
+
+# --- Exact arithmetic ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("7 / a", Fraction(7, 2)),
+        ("1 / 3 + 1 / 6", Fraction(1, 2)),
+        ("2 ** -1", Fraction(1, 2)),
+        ("(2 / 3) ** 2", Fraction(4, 9)),
+        ("0.1 + 0.2", Fraction(3, 10)),
+        ("sqrt(9 / 4)", Fraction(3, 2)),
+        ("round(2 / 3, 2)", Fraction(67, 100)),
+        ("trace(inv([[2, 1], [1, 2]]))", Fraction(4, 3)),
+        ("det([[1 / 2, 1], [1, 3]])", Fraction(1, 2)),
+    ],
+)
+def test_rational_results_are_exact_fractions(expression, expected):
+    value = derived(expression, a=2)
+    assert value == expected
+    assert type(value) is Fraction and is_exact(value)
+
+
+@pytest.mark.parametrize("expression", ["sqrt(2)", "exp(1)", "log(2)", "2 ** 0.5", "1 / 3 + sqrt(2)"])
+def test_irrational_results_are_approximate_floats(expression):
+    value = derived(expression)
+    assert type(value) is float and not is_exact(value)
+
+
+def test_the_inverse_of_an_integer_matrix_is_exact():
+    parameters = MATRIX | {"Minv": {"expr": "inv(M)"}, "I": {"expr": "M @ inv(M)"}}
+    for seed in range(50):
+        values = draw(parameters, seed)
+        assert is_exact(values["Minv"])
+        assert values["I"].dtype == np.int64 and np.array_equal(values["I"], np.eye(2))
+
+
+def test_a_matrix_with_a_float_entry_is_approximate():
+    values = draw({"z": {"expr": "[[1, 2], [3, sqrt(2)]]"}}, 0)
+    assert values["z"].dtype == float and not is_exact(values["z"])
+
+
+def test_a_fraction_with_a_huge_denominator_becomes_a_float():
+    assert type(derived("1 / 999999937")) is float
+
+
+@pytest.mark.parametrize(
+    ("expression", "text", "key"),
+    [
+        ("2 / 9", r"\tfrac{2}{9}", "2/9"),
+        ("-2 / 9", r"-\tfrac{2}{9}", "-2/9"),
+        ("7 / 2", "3.5", "3.5"),
+        ("-1 / 8", "-0.125", "-0.125"),
+        ("1 / 1024", r"\tfrac{1}{1024}", "1/1024"),
+        ("6 / 3", "2", "2"),
+    ],
+)
+def test_fractions_print_as_short_decimals_or_exact_fractions(expression, text, key):
+    values = {"z": derived(expression)}
+    assert substitute("{{z}}", values) == text
+    assert substitute("{{z}}", values, key=True) == key
+    assert parse_number(key) == float(Fraction(expression.replace(" ", "")))
+
+
+def test_an_exact_matrix_prints_fractions_in_texts_and_keys():
+    values = {"H": derived("[[1, 1 / 2], [1 / 3, -3 / 4]]")}
+    assert substitute("{{H}}", values) == (r"\begin{bmatrix} 1 & 0.5 \\ \tfrac{1}{3} & -0.75 \end{bmatrix}")
+    assert substitute("{{H}}", values, key=True) == "[[1, 0.5], [1/3, -0.75]]"
+    assert np.allclose(parse_matrix(substitute("{{H}}", values, key=True)), [[1, 0.5], [1 / 3, -0.75]])
+
+
+# --- Matrices written out, entries and new functions -----------------------------------------------------
+
+
+def test_a_matrix_can_be_written_row_by_row():
+    values = draw({"a": {"int": [1, 5]}, "S": {"expr": "[[a, 1], [1, a]]"}}, 3)
+    assert np.array_equal(values["S"], [[values["a"], 1], [1, values["a"]]])
+    assert values["S"].dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("M[0, 1]", 2),
+        ("M[1, 0]", 3),
+        ("M[-1, -1]", 4),
+        ("v[2]", 30),
+        ("v.T[1]", 20),
+        ("rank(M)", 2),
+        ("rank([[1, 2], [2, 4]])", 1),
+        ("rank(v)", 1),
+        ("norm([[3], [4]])", 5),
+        ("eye(2)[1, 1]", 1),
+        ("5 if M[0, 0] > 0 else 6", 5),
+    ],
+)
+def test_entries_and_matrix_functions(expression, expected):
+    fixed = {
+        "M": {"expr": "[[1, 2], [3, 4]]"},
+        "v": {"expr": "[[10], [20], [30]]"},
+        "z": {"expr": expression},
+    }
+    assert draw(fixed, 0)["z"] == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "problem"),
+    [
+        ("M[2, 0]", "outside a 2×2 matrix (indices start at 0)"),
+        ("M[0, 1.5]", "indices must be integers"),
+        ("M[0:1, 0]", "slices are not supported"),
+        ("M[0, 0, 0]", "with two indices"),
+        ("a[0]", "indexing needs a matrix"),
+        ("[[1, 2], [3]]", "the same number of entries"),
+        ("[1, 2]", "row by row"),
+        ("[[M]]", "needs a number"),
+        ("norm(a)", "norm() needs a matrix"),
+        ("log(0)", "not positive"),
+        ("exp(100)", "exceeds"),
+        ("eye(9)", "from 1 to 6"),
+        ("all(M)", "all() needs conditions"),
+        ("1 if M > 0 else 2", "reduce a matrix with all(…) or any(…)"),
+        ("M > 0 and a > 1", "reduce a matrix"),
+        ("'x' < 'y'", "not allowed"),
+        ("a == t", "texts can only be compared"),
+        ("M == v", "the sizes differ"),
+    ],
+)
+def test_it_reports_misused_entries_and_conditions(expression, problem):
+    parameters = {
+        "a": {"choice": [2]},
+        "t": {"choice": ["x"]},
+        "M": {"expr": "[[1, 2], [3, 4]]"},
+        "v": {"expr": "[[1], [2], [3]]"},
+        "z": {"expr": expression},
+    }
+    with pytest.raises(ParameterError, match="parameter 'z'") as raised:
+        draw(parameters, seed=0)
+    assert problem in str(raised.value)
