@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from exams.precision import required
 from exams.variants import format_value
 
 MAX_NUMBER_LENGTH = 100
@@ -102,6 +103,17 @@ def numbers_close(
 def _misses(value, expected, abs_tol: float, rel_tol: float) -> np.ndarray:
     """Where ``value`` is outside the tolerance around ``expected``."""
     return np.abs(np.subtract(value, expected)) > np.maximum(abs_tol, rel_tol * np.abs(expected))
+
+
+def _near_misses(value, expected, abs_tol: float, rel_tol: float) -> np.ndarray:
+    """Where ``value`` is outside the tolerance but within 1% of ``expected`` or 100 times the tolerance:
+    most likely rounded too early or given with too few digits, rather than wrong."""
+    near = np.maximum(100 * np.maximum(abs_tol, rel_tol * np.abs(expected)), 0.01 * np.abs(expected))
+    return _misses(value, expected, abs_tol, rel_tol) & (np.abs(np.subtract(value, expected)) <= near)
+
+
+def _not_precise_enough(abs_tol: float, rel_tol: float, *, entries: bool = False) -> str:
+    return f"{required(abs_tol, rel_tol).describe(entries=entries)} (fractions such as 3/4 are accepted)"
 
 
 # --- Matrices --------------------------------------------------------------------------------------------
@@ -266,6 +278,8 @@ def grade_numeric(expected: float, abs_tol: float, rel_tol: float, text: str) ->
         return Grade.correct()
     if numbers_close(-value, expected, abs_tol, rel_tol):
         return Grade.incorrect("Not quite — check the sign.")
+    if _near_misses(value, expected, abs_tol, rel_tol):
+        return Grade.incorrect(f"Close, but not precise enough: {_not_precise_enough(abs_tol, rel_tol)}.")
     return Grade.incorrect()
 
 
@@ -290,9 +304,13 @@ def grade_matrix(expected: np.ndarray, abs_tol: float, rel_tol: float, text: str
     if numbers_close(-value, expected, abs_tol, rel_tol):
         return Grade.incorrect("Not quite — check the sign.")
     off = np.count_nonzero(_misses(value, expected, abs_tol, rel_tol))
-    return Grade.incorrect(
-        f"Not quite: {off} of the {expected.size} entries {'is' if off == 1 else 'are'} off."
-    )
+    are = "is" if off == 1 else "are"
+    if np.count_nonzero(_near_misses(value, expected, abs_tol, rel_tol)) == off:
+        return Grade.incorrect(
+            f"Close, but {off} of the {expected.size} entries {are} not precise enough: "
+            f"{_not_precise_enough(abs_tol, rel_tol, entries=True)}."
+        )
+    return Grade.incorrect(f"Not quite: {off} of the {expected.size} entries {are} off.")
 
 
 def grade_shape(expected: tuple[str | int, str | int], text: str) -> Grade:

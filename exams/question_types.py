@@ -6,17 +6,23 @@ rules serve the admin, the importer, the author preview and the grading of attem
 
 from dataclasses import dataclass, field
 
-from exams import answers, variants
+import numpy as np
+
+from exams import answers, precision, variants
 from grading import engine
 
 CHOICE_TYPES = {"single_choice", "multiple_choice"}
-# Options are identified within a version by position: a, b, c …
+# Options are identified within a version by position: a, b, c … (a pool's variant keeps these ids).
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
 TOLERANCE_TYPES = {"numeric", "matrix"}
-# Seeds tried when validating a question with variant parameters: a few are enough to catch a key that
-# only breaks for some draws (a singular matrix, a zero divisor) without slowing every save.
-VALIDATION_SEEDS = range(8)
+# Every variant seed of variants.VALIDATION_SEEDS is checked for what is cheap (keys parse, options differ,
+# the precision holds); the engine's checks of expression keys, which cost milliseconds, run on these few,
+# enough to catch a key that only breaks for some draws without slowing every save.
+ENGINE_CHECK_SEEDS = range(8)
 TEXT_FIELDS = ("title", "stem", "solution")
+POOL_KEYS = {"show", "correct"}
+# Option pools sample with their own random stream, so adding a pool never changes a variant's numbers.
+_POOL_STREAM = 1
 
 
 @dataclass(frozen=True)
@@ -39,15 +45,25 @@ class Outcome:
     method: str | None = None
 
 
-def make_variant(content, seed):
-    if not content.get("parameters"):
-        return Variant(seed=seed, content=content)
-    values = variants.draw(content["parameters"], seed)
+def make_variant(content: dict, seed: int) -> Variant:
+    """The question as one learner sees it: parameters drawn (meeting ``where``), the option pool sampled.
 
-    def text(value):
+    The variant's ``options`` are the ones shown, each keeping the id of its place in the whole pool.
+    """
+    if not (content.get("parameters") or content.get("where") or content.get("pool")):
+        return Variant(seed=seed, content=content)
+    return _resolve(
+        content, seed, variants.draw(content.get("parameters") or {}, seed, content.get("where") or [])
+    )
+
+
+def _resolve(content: dict, seed: int, values: dict) -> Variant:
+    """The variant of ``content`` with these drawn values."""
+
+    def text(value: str) -> str:
         return variants.substitute(value, values)
 
-    def key(value):
+    def key(value: str) -> str:
         return variants.substitute(value, values, key=True)
 
     resolved = {
@@ -58,12 +74,135 @@ def make_variant(content, seed):
         "hints": [text(hint) for hint in content["hints"]],
         "options": [
             {**option, "text": text(option["text"]), "feedback": text(option.get("feedback", ""))}
-            for option in content["options"]
+            for option in shown_options(content, seed)
         ],
         "answer": key(content["answer"]),
+        "symbols": _substitute_symbols(content.get("symbols") or {}, values),
         "function": key(content["function"]),
+        "wrt": key(content.get("wrt") or ""),
     }
     return Variant(seed=seed, content=resolved, values=values)
+
+
+def _substitute_symbols(symbols: dict, values: dict) -> dict:
+    """Symbols whose names or dimensions are parameters: ``{"{{M}}": {"shape": ["{{n}}", 1]}}``."""
+
+    def dimension(size):
+        if not isinstance(size, str):
+            return size
+        written = variants.substitute(size, values, key=True)
+        return int(written) if written.isdigit() else written
+
+    return {
+        variants.substitute(name, values, key=True): {
+            **spec,
+            "shape": [dimension(size) for size in spec.get("shape", [])],
+        }
+        for name, spec in symbols.items()
+    }
+
+
+# --- Option pools ----------------------------------------------------------------------------------------
+
+
+def shown_options(content: dict, seed: int) -> list[dict]:
+    """The options a variant shows, in bank order: all of them, or a sample from the question's pool.
+
+    A pool shows ``show`` options: every option marked ``always``, then a random sample of the others;
+    single choice shows exactly one correct option, multiple choice a number of correct ones drawn from
+    the pool's ``correct`` range.
+    """
+    options, pool = content["options"], content.get("pool")
+    if not pool:
+        return options
+    rng = np.random.default_rng([seed, _POOL_STREAM])
+    low, high = correct_shown(content["type"], pool, options)
+    count = int(rng.integers(low, high + 1))
+    right = [option for option in options if option["correct"]]
+    wrong = [option for option in options if not option["correct"]]
+    chosen = {
+        option["id"] for option in _sample(right, count, rng) + _sample(wrong, pool["show"] - count, rng)
+    }
+    return [option for option in options if option["id"] in chosen]
+
+
+def _sample(options: list[dict], count: int, rng: np.random.Generator) -> list[dict]:
+    always = [option for option in options if option.get("always")]
+    others = [option for option in options if not option.get("always")]
+    picked = rng.choice(len(others), size=count - len(always), replace=False)
+    return always + [others[index] for index in picked]
+
+
+def correct_shown(kind: str, pool: dict, options: list[dict]) -> tuple[int, int]:
+    """The fewest and most correct options a variant of this pool shows."""
+    if kind == "single_choice":
+        return 1, 1
+    declared = pool.get("correct")
+    if isinstance(declared, int):
+        return declared, declared
+    if isinstance(declared, list):
+        return declared[0], declared[1]
+    show = pool["show"]
+    right = [option for option in options if option["correct"]]
+    wrong = [option for option in options if not option["correct"]]
+    always_right = sum(1 for option in right if option.get("always"))
+    always_wrong = sum(1 for option in wrong if option.get("always"))
+    return max(1, always_right, show - len(wrong)), min(len(right), show - always_wrong)
+
+
+def pool_problems(kind: str, pool: dict, options: list[dict]) -> list[str]:
+    """Messages about an option pool: {"show": 4} or, for multiple choice, {"show": 5, "correct": [1, 3]}."""
+    if not pool:
+        if any(option.get("always") for option in options):
+            return ["'always' only matters for a question with an option pool ('pool: {show: …}')."]
+        return []
+    if not isinstance(pool, dict) or not set(pool) <= POOL_KEYS or "show" not in pool:
+        return ["Write the pool as {show: 4} or, for multiple choice, {show: 5, correct: [1, 3]}."]
+    show = pool["show"]
+    if not (isinstance(show, int) and not isinstance(show, bool) and 2 <= show <= len(options)):
+        return [
+            f"'show' must be a whole number from 2 to the number of options ({len(options)}), not {show!r}."
+        ]
+    if kind == "single_choice" and "correct" in pool:
+        return ["A single-choice question always shows exactly one correct option; leave out 'correct'."]
+    declared = pool.get("correct")
+    if declared is not None and not _is_range(declared, show):
+        return [f"'correct' must be a number or a range [fewest, most] within 1 to {show}, not {declared!r}."]
+    low, high = correct_shown(kind, pool, options)
+    right = [option for option in options if option["correct"]]
+    wrong = [option for option in options if not option["correct"]]
+    always_right = sum(1 for option in right if option.get("always"))
+    always_wrong = sum(1 for option in wrong if option.get("always"))
+    problems = []
+    if low > high:
+        problems.append(
+            f"No variant can show {show} options with {len(right)} correct and {len(wrong)} incorrect "
+            f"ones in the pool ({always_right + always_wrong} of them always shown)."
+        )
+    if always_right > low:
+        problems.append(
+            f"{always_right} correct options are always shown, but a variant may show only {low}."
+        )
+    if high > len(right):
+        problems.append(f"A variant may show {high} correct options, but the pool has only {len(right)}.")
+    if show - low > len(wrong):
+        problems.append(
+            f"A variant may show {show - low} incorrect options, but the pool has only {len(wrong)}."
+        )
+    if always_wrong > show - high:
+        problems.append(
+            f"{always_wrong} incorrect options are always shown, but a variant may show only {show - high}."
+        )
+    return problems
+
+
+def _is_range(declared, show: int) -> bool:
+    def count(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= show
+
+    if isinstance(declared, list):
+        return len(declared) == 2 and all(map(count, declared)) and declared[0] <= declared[1]
+    return count(declared)
 
 
 def validate_content(content, *, check_options=True):
@@ -86,52 +225,62 @@ def validate_content(content, *, check_options=True):
 
     kind = content.get("type")
     if kind in CHOICE_TYPES and check_options:
-        for message in option_problems(kind, content.get("options") or []):
+        for message in option_problems(kind, content.get("options") or [], content.get("pool") or {}):
             add("options", message)
+    elif content.get("pool"):
+        add("pool", "Only choice questions have an option pool.")
     if kind in TOLERANCE_TYPES:
         _validate_tolerances(content, add)
     if kind == "expression":
         _validate_symbols_and_derivative_fields(content, add)
 
     parameters = content.get("parameters") or {}
-    for message in variants.validate(parameters):
-        add("parameters", message)
+    checked = variants.check(parameters, content.get("where") or [])
+    for message in checked.problems:
+        add("where" if message.startswith("where") else "parameters", message)
     for name, text in _templated_texts(content):
         for unknown in sorted(variants.placeholders(text) - set(parameters)):
             add(name, f"{{{{{unknown}}}}} is not a declared parameter.")
     if errors:
         return errors
 
-    # The key must work for every variant: check it under several seeds.
-    seeds = VALIDATION_SEEDS if content.get("parameters") else [0]
-    for seed in seeds:
+    # The key must work for every variant: check each one validation draws.
+    randomized = bool(parameters or content.get("pool"))
+    for seed in variants.VALIDATION_SEEDS if randomized else [0]:
         try:
-            variant = make_variant(content, seed)
+            variant = (
+                _resolve(content, seed, checked.values[seed]) if randomized else make_variant(content, seed)
+            )
         except variants.ParameterError as error:
             add("parameters", str(error))
             break
-        problem = _key_problem(variant.content)
+        problem = _variant_problem(content, variant, engine_checks=seed in ENGINE_CHECK_SEEDS)
         if problem:
             field_name, message = problem
-            suffix = f" (variant seed {seed})" if content.get("parameters") else ""
-            add(field_name, message + suffix)
+            add(field_name, message + (f" (variant seed {seed})" if randomized else ""))
             break
     return errors
 
 
 def _templated_texts(content):
     """(field, text) for every text that may hold {{name}} placeholders."""
-    for name in ("title", "stem", "solution", "answer", "function"):
+    for name in ("title", "stem", "solution", "answer", "function", "wrt"):
         yield name, str(content.get(name) or "")
     for hint in content.get("hints") or []:
         yield "hints", hint
     for option in content.get("options") or []:
         yield "options", option.get("text", "")
         yield "options", option.get("feedback", "")
+    symbols = content.get("symbols")
+    for name, spec in symbols.items() if isinstance(symbols, dict) else ():
+        yield "symbols", str(name)
+        shape = spec.get("shape") if isinstance(spec, dict) else None
+        for size in shape if isinstance(shape, list) else ():
+            yield "symbols", str(size)
 
 
-def option_problems(kind, options):
-    """Messages about a choice question's options: [{"text", "correct"}, …]."""
+def option_problems(kind, options, pool=None):
+    """Messages about a choice question's options ([{"text", "correct", "always"}, …]) and its pool."""
     problems = []
     correct = sum(1 for option in options if option.get("correct"))
     if len(options) < 2:
@@ -140,11 +289,15 @@ def option_problems(kind, options):
         problems.append(f"A question can have at most {len(OPTION_IDS)} options.")
     if any(not str(option.get("text", "")).strip() for option in options):
         problems.append("Every option needs a text.")
-    if kind == "single_choice" and correct != 1:
+    if kind == "single_choice" and not pool and correct != 1:
         problems.append(f"A single-choice question needs exactly one correct option, not {correct}.")
+    if kind == "single_choice" and pool and correct < 1:
+        problems.append("A single-choice pool needs at least one correct option.")
     if kind == "multiple_choice" and correct < 1:
         problems.append("A multiple-choice question needs at least one correct option.")
-    return problems
+    if problems:
+        return problems
+    return pool_problems(kind, pool or {}, options)
 
 
 def _validate_tolerances(content, add):
@@ -165,21 +318,65 @@ def _validate_symbols_and_derivative_fields(content, add):
         )
 
 
-def _key_problem(content):
-    """The (field, message) of the first problem with a resolved variant's key, or None."""
-    kind = content["type"]
-    key = content.get("answer", "")
+def _variant_problem(content, variant, *, engine_checks):
+    """The (field, message) of the first problem with one variant, or None."""
+    resolved = variant.content
+    kind = resolved["type"]
+    if kind in CHOICE_TYPES:
+        return _coinciding_options(resolved["options"])
+    key = resolved.get("answer", "")
     try:
         if kind == "numeric":
-            answers.parse_number(key)
-        elif kind == "matrix":
-            answers.parse_matrix(key)
-        elif kind == "shape":
+            return _precision_problem(content, variant, answers.parse_number(key))
+        if kind == "matrix":
+            return _precision_problem(content, variant, answers.parse_matrix(key))
+        if kind == "shape":
             answers.parse_shape(key)
-        elif kind == "expression":
-            return _expression_key_problem(content)
+        elif kind == "expression" and engine_checks:
+            return _expression_key_problem(resolved)
     except answers.AnswerError as error:
         return "answer", f"The key does not parse: {error}"
+    return None
+
+
+def _coinciding_options(options):
+    """Two options that read the same (after substitution, ignoring spacing) cannot both be shown."""
+    seen = {}
+    for option in options:
+        text = " ".join(option["text"].split())
+        if text in seen:
+            return "options", f"Options {seen[text]} and {option['id']} read the same: {text!r}."
+        seen[text] = option["id"]
+    return None
+
+
+def _precision_problem(content, variant, key):
+    """A stem that states a precision the tolerance does not accept, or a rounded key learners must
+    match more closely than MAX_DIGITS digits."""
+    absolute, relative = content.get("abs_tolerance") or 0.0, content.get("rel_tolerance") or 0.0
+
+    def accepts(rounded, exact):
+        return answers.numbers_close(rounded, exact, absolute, relative)
+
+    stated = precision.stated(variant.content["stem"])
+    if stated is not None:
+        missed = precision.rounding_rejected(stated, key, accepts)
+        if missed:
+            exact, rounded = missed
+            return "abs_tolerance", (
+                f"The stem asks for {stated.phrase()}, but the tolerance rejects {rounded:g}, the key "
+                f"{exact:.10g} rounded that way: allow at least {precision.tolerance_for(stated)}."
+            )
+        return None
+    exact_key = all(
+        variants.is_exact(variant.values[name]) for name in variants.placeholders(content["answer"])
+    )
+    if precision.required(absolute, relative).kind == "exact" and not exact_key:
+        return "abs_tolerance", (
+            f"The key {variant.content['answer']} is rounded, so learners cannot give it to within this "
+            f"tolerance: accept {precision.MAX_DIGITS} significant figures (rel: "
+            f"{5 * 10.0**-precision.MAX_DIGITS:g}) or fewer, or say in the stem how precise to be."
+        )
     return None
 
 
@@ -243,6 +440,13 @@ def learner_view(content):
         "stem": content["stem"],
         "difficulty": content["difficulty"],
     }
+    if content["type"] in TOLERANCE_TYPES:
+        view["precision"] = precision.note(
+            kind=content["type"],
+            abs_tolerance=content.get("abs_tolerance"),
+            rel_tolerance=content.get("rel_tolerance"),
+            stem=content["stem"],
+        )
     if content["type"] in CHOICE_TYPES:
         view["options"] = [{"id": option["id"], "text": option["text"]} for option in content["options"]]
     if content["type"] == "expression":

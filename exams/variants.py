@@ -60,7 +60,7 @@ MAX_DRAWS = 200
 # MAX_DRAWS draws is far less likely than one in a billion (0.9 ** 200 ≈ 7e-10).
 MIN_ACCEPTANCE = 0.1
 # validate() draws with these seeds, so that a problem showing only for some variants is found early.
-VALIDATION_SEEDS = range(200)
+VALIDATION_SEEDS = range(100)
 # Terminating fractions print as decimals when they need at most this many digits after the point.
 MAX_DECIMALS_SHOWN = 6
 
@@ -81,16 +81,16 @@ def draw(parameters: dict[str, dict], seed: int, where: Iterable[str] = ()) -> d
     """The values of one variant: the same seed always gives the same values."""
     if not isinstance(parameters, dict):
         raise ParameterError("parameters must be a mapping from names to declarations")
-    conditions = _conditions(where)
+    conditions, order = _conditions(where), _drawing_order(parameters)
     rng = np.random.default_rng(seed)
     for _ in range(MAX_DRAWS):
-        attempt = _draw_once(parameters, conditions, rng)
+        attempt = _draw_once(parameters, order, conditions, rng)
         if attempt.problems:
             raise ParameterError(attempt.problems[0])
         if attempt.failed is None:
             return {name: attempt.values[name] for name in parameters}
     raise ParameterError(
-        f"no draw met every 'where' condition in {MAX_DRAWS} tries (seed {seed}); loosen the conditions "
+        f"where: no draw met every condition in {MAX_DRAWS} tries (seed {seed}); loosen the conditions "
         "or the parameters' ranges"
     )
 
@@ -104,15 +104,18 @@ class _Attempt:
     failed: int | None = None
 
 
-def _draw_once(parameters: dict[str, dict], conditions: list[str], rng: np.random.Generator) -> _Attempt:
-    """Draw every parameter once, checking each condition as soon as the parameters it names are known.
+def _draw_once(
+    parameters: dict[str, dict], order: list[str], conditions: list[str], rng: np.random.Generator
+) -> _Attempt:
+    """Draw every parameter once (in ``order``), checking each condition as soon as the parameters it names
+    are known.
 
     A broken parameter is reported once; parameters and conditions using a broken one are skipped.
     """
     attempt = _Attempt()
     broken: set[str] = set()
     pending = dict(enumerate(conditions))
-    for name in [*_drawing_order(parameters), None]:  # None: what is left after the last parameter
+    for name in [*order, None]:  # None: what is left after the last parameter
         if name is not None:
             declaration = parameters[name]
             if _references(declaration) & broken:
@@ -144,14 +147,14 @@ def _draw_once(parameters: dict[str, dict], conditions: list[str], rng: np.rando
 
 def _conditions(where: Any) -> list[str]:
     if isinstance(where, str) or not isinstance(where, list | tuple):
-        raise ParameterError("'where' must be a list of conditions such as ['a != b', 'det(M) != 0']")
+        raise ParameterError("where: must be a list of conditions such as ['a != b', 'det(M) != 0']")
     if len(where) > MAX_CONDITIONS:
-        raise ParameterError(f"'where' can hold at most {MAX_CONDITIONS} conditions")
+        raise ParameterError(f"where: at most {MAX_CONDITIONS} conditions")
     for condition in where:
         if not isinstance(condition, str) or not condition.strip():
-            raise ParameterError(f"a 'where' condition must be a text such as 'a != b', not {condition!r}")
+            raise ParameterError(f"where: a condition must be a text such as 'a != b', not {condition!r}")
         if len(condition) > MAX_EXPRESSION_LENGTH:
-            raise ParameterError(f"a 'where' condition is longer than {MAX_EXPRESSION_LENGTH} characters")
+            raise ParameterError(f"where: a condition is longer than {MAX_EXPRESSION_LENGTH} characters")
     return [condition.strip() for condition in where]
 
 
@@ -195,39 +198,58 @@ def validate(parameters: dict[str, dict], where: Any = ()) -> list[str]:
     Each broken parameter is reported once; parameters derived from a broken one are not reported again.
     Conditions must be satisfiable often enough that every seed finds a variant quickly.
     """
+    return check(parameters, where).problems
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What validation found: problems for the author, else the values of every validation seed."""
+
+    problems: list[str]
+    values: dict[int, dict[str, Value]] = field(default_factory=dict)
+
+
+def check(parameters: dict[str, dict], where: Any = ()) -> Checked:
+    """``validate``, keeping the values drawn so that checking the variants need not draw them again."""
     if not isinstance(parameters, dict):
-        return ["parameters must be a mapping from names to declarations"]
+        return Checked(["parameters must be a mapping from names to declarations"])
     try:
         conditions = _conditions(where)
     except ParameterError as error:
-        return [str(error)]
-    draws, failures = 0, Counter()
+        return Checked([str(error)])
+    order = _drawing_order(parameters)
+    draws, failures, drawn = 0, Counter(), {}
     for seed in VALIDATION_SEEDS:
         rng = np.random.default_rng(seed)
         for _ in range(MAX_DRAWS):
-            attempt = _draw_once(parameters, conditions, rng)
+            attempt = _draw_once(parameters, order, conditions, rng)
             draws += 1
             if attempt.problems:
                 if seed == VALIDATION_SEEDS[0]:
-                    return attempt.problems
-                return [
-                    f"{problem} (this happens for some variants, e.g. seed {seed})"
-                    for problem in attempt.problems
-                ]
+                    return Checked(attempt.problems)
+                return Checked(
+                    [
+                        f"{problem} (this happens for some variants, e.g. seed {seed})"
+                        for problem in attempt.problems
+                    ]
+                )
             if attempt.failed is None:
+                drawn[seed] = {name: attempt.values[name] for name in parameters}
                 break
             failures[attempt.failed] += 1
         else:
-            return [f"no draw met every 'where' condition in {MAX_DRAWS} tries (seed {seed})"]
+            return Checked([f"where: no draw met every condition in {MAX_DRAWS} tries (seed {seed})"])
     acceptance = len(VALIDATION_SEEDS) / draws
     if acceptance < MIN_ACCEPTANCE:
         worst = conditions[failures.most_common(1)[0][0]]
-        return [
-            f"the 'where' conditions hold for only {acceptance:.1%} of draws (at least "
-            f"{MIN_ACCEPTANCE:.0%} are needed); {worst!r} fails most often: loosen it or the "
-            "parameters' ranges"
-        ]
-    return []
+        return Checked(
+            [
+                f"where: the conditions hold for only {acceptance:.1%} of draws (at least "
+                f"{MIN_ACCEPTANCE:.0%} are needed); {worst!r} fails most often: loosen it or the "
+                "parameters' ranges"
+            ]
+        )
+    return Checked([], drawn)
 
 
 def _references(declaration: Any) -> frozenset[str]:

@@ -70,23 +70,23 @@ def test_distinct_keeps_computed_values_apart():
 def test_it_refuses_conditions_that_almost_never_hold():
     parameters = {"a": {"int": [1, 100]}, "b": {"int": [1, 100]}}
     (problem,) = validate(parameters, ["a < 90", "b <= 5"])
-    assert "the 'where' conditions hold for only 4." in problem or "hold for only 5." in problem
+    assert "where: the conditions hold for only 4." in problem or "hold for only 5." in problem
     assert "'b <= 5' fails most often" in problem
 
 
 def test_it_refuses_conditions_that_never_hold():
     (problem,) = validate(PAIR, ["a > 4"])
-    assert f"no draw met every 'where' condition in {MAX_DRAWS} tries (seed 0)" in problem
-    with pytest.raises(ParameterError, match="no draw met every 'where' condition"):
+    assert f"where: no draw met every condition in {MAX_DRAWS} tries (seed 0)" in problem
+    with pytest.raises(ParameterError, match="where: no draw met every condition"):
         draw(PAIR, 7, ["a > 4"])
 
 
 @pytest.mark.parametrize(
     ("where", "problem"),
     [
-        ("a != b", "'where' must be a list of conditions"),
-        ([3], "a 'where' condition must be a text"),
-        ([" "], "a 'where' condition must be a text"),
+        ("a != b", "where: must be a list of conditions"),
+        ([3], "where: a condition must be a text"),
+        ([" "], "where: a condition must be a text"),
         (["a" * 501], "longer than 500"),
         (["a + 1"], "where 'a + 1': a condition must be true or false, not a number"),
         (["c > 1"], "where 'c > 1': 'c' is not a declared parameter"),
