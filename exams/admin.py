@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from config.admin_mixins import ReadOnlyInline
 from exams.models import Domain, Hint, Option, Question, QuestionVersion
-from exams.question_types import CHOICE_TYPES, option_problems, validate_content
+from exams.question_types import CHOICE_TYPES, OPTION_IDS, option_problems, validate_content
 
 
 class AuthorSite(admin.AdminSite):
@@ -61,7 +61,8 @@ class QuestionForm(forms.ModelForm):
         model = Question
         fields = [
             "slug", "domain", "type", "title", "difficulty", "status", "tags", "author", "stem", "solution",
-            "answer", "symbols", "function", "wrt", "abs_tolerance", "rel_tolerance", "parameters",
+            "answer", "symbols", "function", "wrt", "abs_tolerance", "rel_tolerance", "parameters", "where",
+            "pool",
         ]  # fmt: skip
         widgets = {
             "stem": forms.Textarea(attrs={"rows": 8}),
@@ -79,7 +80,7 @@ class QuestionForm(forms.ModelForm):
                 name: cleaned.get(name)
                 for name in ("type", "title", "stem", "difficulty", "solution", "answer")
             },
-            **{name: cleaned.get(name) for name in ("symbols", "function", "wrt", "parameters")},
+            **{name: cleaned.get(name) for name in ("symbols", "function", "wrt", "parameters", "where")},
             "tags": cleaned.get("tags") or [],
             "hints": [],
             "options": [],
@@ -99,11 +100,17 @@ class OptionFormSet(BaseInlineFormSet):
         if self.instance.type not in CHOICE_TYPES:
             return
         options = [
-            {"text": form.cleaned_data.get("text", ""), "correct": form.cleaned_data.get("is_correct", False)}
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            {
+                "id": OPTION_IDS[index],
+                "text": form.cleaned_data.get("text", ""),
+                "correct": form.cleaned_data.get("is_correct", False),
+                "always": form.cleaned_data.get("always", False),
+            }
+            for index, form in enumerate(
+                form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            )
         ]
-        problems = option_problems(self.instance.type, options)
+        problems = option_problems(self.instance.type, options, self.instance.pool)
         if problems:
             raise ValidationError(problems)
 
@@ -112,7 +119,7 @@ class OptionInline(AuthorPermissions, admin.TabularInline):
     model = Option
     formset = OptionFormSet
     extra = 0
-    fields = ["position", "text", "is_correct", "feedback"]
+    fields = ["position", "text", "is_correct", "always", "feedback"]
 
 
 class HintInline(AuthorPermissions, admin.TabularInline):

@@ -52,6 +52,9 @@ class QuestionViewSerializer(serializers.Serializer):
     stem = serializers.CharField()
     options = serializers.ListField(child=serializers.DictField(), required=False)
     symbols = serializers.DictField(required=False)
+    precision = serializers.CharField(
+        required=False, help_text="Numeric and matrix questions: how precise the answer must be."
+    )
     flagged = serializers.BooleanField()
     answer = serializers.JSONField(allow_null=True)
     saved_at = serializers.DateTimeField(allow_null=True)

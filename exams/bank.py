@@ -31,14 +31,14 @@ import yaml
 from django.db import transaction
 
 from exams.models import Domain, Hint, Option, Question
-from exams.question_types import OPTION_IDS, validate_content
+from exams.question_types import OPTION_IDS, optional_keys_dropped, validate_content
 
 ENTRY_KEYS = [
-    "slug", "type", "title", "difficulty", "status", "tags", "stem", "options", "symbols", "answer",
-    "function", "wrt", "tolerance", "parameters", "hints", "solution",
+    "slug", "type", "title", "difficulty", "status", "tags", "stem", "options", "pool", "symbols", "answer",
+    "function", "wrt", "tolerance", "parameters", "where", "hints", "solution",
 ]  # fmt: skip
 REQUIRED_KEYS = {"slug", "type", "title", "difficulty", "stem", "solution"}
-OPTION_KEYS = {"text", "correct", "feedback"}
+OPTION_KEYS = {"text", "correct", "feedback", "always"}
 
 
 @dataclass(frozen=True)
@@ -138,10 +138,12 @@ def entry_problems(entry, index):
             problems.append(
                 ("options", "an option's text and feedback are plain text (quote text containing ': ')")
             )
+        elif not all(isinstance(option.get(key, False), bool) for key in ("correct", "always")):
+            problems.append(("options", "an option's 'correct' and 'always' are true or false"))
     tolerance = entry.get("tolerance") or {}
     if not isinstance(tolerance, dict) or not set(tolerance) <= {"abs", "rel"}:
         problems.append(("tolerance", "write the tolerance as {abs: 1e-6, rel: 0}"))
-    for key in ("hints", "tags"):
+    for key in ("hints", "tags", "where"):
         if not isinstance(entry.get(key, []), list) or not all(
             isinstance(item, str) for item in entry.get(key, [])
         ):
@@ -149,7 +151,7 @@ def entry_problems(entry, index):
     for key in ("title", "stem", "solution", "function", "wrt"):
         if key in entry and not isinstance(entry[key], str):
             problems.append((key, "must be plain text (quote a text containing ': ')"))
-    for key in ("symbols", "parameters"):
+    for key in ("symbols", "parameters", "pool"):
         if not isinstance(entry.get(key, {}), dict):
             problems.append((key, "must be a mapping"))
     return problems
@@ -158,33 +160,38 @@ def entry_problems(entry, index):
 def entry_to_content(entry, domain_number):
     """A YAML entry as question content (the shape Question.content() returns)."""
     tolerance = entry.get("tolerance") or {}
-    return {
-        "slug": entry["slug"],
-        "domain": domain_number,
-        "type": entry["type"],
-        "title": entry["title"],
-        "stem": entry["stem"],
-        "difficulty": entry["difficulty"],
-        "tags": list(entry.get("tags", [])),
-        "hints": list(entry.get("hints", [])),
-        "solution": entry["solution"],
-        "options": [
-            {
-                "id": OPTION_IDS[index],
-                "text": option["text"],
-                "correct": bool(option.get("correct", False)),
-                "feedback": option.get("feedback", ""),
-            }
-            for index, option in enumerate(entry.get("options") or [])
-        ],
-        "answer": str(entry.get("answer", "")),
-        "symbols": entry.get("symbols") or {},
-        "function": entry.get("function", ""),
-        "wrt": entry.get("wrt", ""),
-        "abs_tolerance": _float_or_none(tolerance.get("abs")),
-        "rel_tolerance": _float_or_none(tolerance.get("rel")),
-        "parameters": entry.get("parameters") or {},
-    }
+    return optional_keys_dropped(
+        {
+            "slug": entry["slug"],
+            "domain": domain_number,
+            "type": entry["type"],
+            "title": entry["title"],
+            "stem": entry["stem"],
+            "difficulty": entry["difficulty"],
+            "tags": list(entry.get("tags", [])),
+            "hints": list(entry.get("hints", [])),
+            "solution": entry["solution"],
+            "options": [
+                {
+                    "id": OPTION_IDS[index],
+                    "text": option["text"],
+                    "correct": bool(option.get("correct", False)),
+                    "feedback": option.get("feedback", ""),
+                    "always": bool(option.get("always", False)),
+                }
+                for index, option in enumerate(entry.get("options") or [])
+            ],
+            "answer": str(entry.get("answer", "")),
+            "symbols": entry.get("symbols") or {},
+            "function": entry.get("function", ""),
+            "wrt": entry.get("wrt", ""),
+            "abs_tolerance": _float_or_none(tolerance.get("abs")),
+            "rel_tolerance": _float_or_none(tolerance.get("rel")),
+            "parameters": entry.get("parameters") or {},
+            "where": list(entry.get("where") or []),
+            "pool": entry.get("pool") or {},
+        }
+    )
 
 
 def _float_or_none(value):
@@ -220,12 +227,14 @@ def apply_content(question, content, domain, status):
         setattr(question, name, content[name])
     for name in ("wrt", "abs_tolerance", "rel_tolerance", "parameters"):
         setattr(question, name, content[name])
+    question.where = content.get("where", [])
+    question.pool = content.get("pool", {})
     question.save()
     question.options.all().delete()
     Option.objects.bulk_create(
         Option(
             question=question, position=index, text=option["text"], is_correct=option["correct"],
-            feedback=option["feedback"],
+            feedback=option["feedback"], always=option.get("always", False),
         )
         for index, option in enumerate(content["options"])
     )  # fmt: skip
@@ -251,9 +260,11 @@ def question_to_entry(question):
                 "text": option["text"],
                 "correct": option["correct"],
                 **({"feedback": option["feedback"]} if option["feedback"] else {}),
+                **({"always": True} if option.get("always") else {}),
             }
             for option in content["options"]
         ],
+        "pool": question.pool,
         "symbols": question.symbols,
         "answer": question.answer,
         "function": question.function,
@@ -264,6 +275,7 @@ def question_to_entry(question):
             if value is not None
         },
         "parameters": question.parameters,
+        "where": question.where,
         "hints": content["hints"],
         "solution": question.solution,
     }

@@ -45,6 +45,23 @@ class Outcome:
     method: str | None = None
 
 
+# Content keys left out when empty (see Question.content), and the same for options.
+OPTIONAL_KEYS = {"where": [], "pool": {}}
+OPTIONAL_OPTION_KEYS = {"always": False}
+
+
+def optional_keys_dropped(content: dict) -> dict:
+    """``content`` without optional keys at their empty value, so old and new versions compare equal."""
+    kept = _without_defaults(content, OPTIONAL_KEYS)
+    if "options" in kept:
+        kept["options"] = [_without_defaults(option, OPTIONAL_OPTION_KEYS) for option in kept["options"]]
+    return kept
+
+
+def _without_defaults(mapping: dict, defaults: dict) -> dict:
+    return {key: value for key, value in mapping.items() if key not in defaults or value != defaults[key]}
+
+
 def make_variant(content: dict, seed: int) -> Variant:
     """The question as one learner sees it: parameters drawn (meeting ``where``), the option pool sampled.
 

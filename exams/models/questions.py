@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from exams.question_types import OPTION_IDS, make_variant, validate_content
+from exams.question_types import OPTION_IDS, make_variant, optional_keys_dropped, validate_content
 
 
 class Domain(models.Model):
@@ -82,6 +82,17 @@ class Question(models.Model):
     parameters = models.JSONField(
         default=dict, blank=True, help_text='Variant parameters, e.g. {"a": {"int": [2, 9]}}.'
     )
+    where = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Conditions every variant meets; draws that break one are redrawn, e.g. ["a != b"].',
+    )
+    pool = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Choice questions: show a sample of the options, e.g. {"show": 4} or, for multiple '
+        'choice, {"show": 5, "correct": [1, 3]}.',
+    )
 
     current_version = models.ForeignKey(
         "QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -96,34 +107,43 @@ class Question(models.Model):
         return self.slug
 
     def content(self):
-        """Everything a learner's attempt depends on, as plain data: what a version freezes."""
-        return {
-            "slug": self.slug,
-            "domain": self.domain.number,
-            "type": self.type,
-            "title": self.title,
-            "stem": self.stem,
-            "difficulty": self.difficulty,
-            "tags": list(self.tags),
-            "hints": [hint.text for hint in self.hints.all()],
-            "solution": self.solution,
-            "options": [
-                {
-                    "id": OPTION_IDS[index],
-                    "text": option.text,
-                    "correct": option.is_correct,
-                    "feedback": option.feedback,
-                }
-                for index, option in enumerate(self.options.all())
-            ],
-            "answer": self.answer,
-            "symbols": self.symbols,
-            "function": self.function,
-            "wrt": self.wrt,
-            "abs_tolerance": self.abs_tolerance,
-            "rel_tolerance": self.rel_tolerance,
-            "parameters": self.parameters,
-        }
+        """Everything a learner's attempt depends on, as plain data: what a version freezes.
+
+        ``where``, ``pool`` and an option's ``always`` appear only when set, so the content of a question
+        that does not use them equals the versions recorded before they existed.
+        """
+        return optional_keys_dropped(
+            {
+                "slug": self.slug,
+                "domain": self.domain.number,
+                "type": self.type,
+                "title": self.title,
+                "stem": self.stem,
+                "difficulty": self.difficulty,
+                "tags": list(self.tags),
+                "hints": [hint.text for hint in self.hints.all()],
+                "solution": self.solution,
+                "options": [
+                    {
+                        "id": OPTION_IDS[index],
+                        "text": option.text,
+                        "correct": option.is_correct,
+                        "feedback": option.feedback,
+                        "always": option.always,
+                    }
+                    for index, option in enumerate(self.options.all())
+                ],
+                "answer": self.answer,
+                "symbols": self.symbols,
+                "function": self.function,
+                "wrt": self.wrt,
+                "abs_tolerance": self.abs_tolerance,
+                "rel_tolerance": self.rel_tolerance,
+                "parameters": self.parameters,
+                "where": self.where,
+                "pool": self.pool,
+            }
+        )
 
     def validate_content(self):
         """Raise ValidationError, keyed by field, unless the question is fit to be shown to learners."""
@@ -164,6 +184,9 @@ class Option(models.Model):
     text = models.TextField()
     is_correct = models.BooleanField(default=False)
     feedback = models.TextField(blank=True, help_text="Shown after grading when this option was chosen.")
+    always = models.BooleanField(
+        default=False, help_text="With an option pool: shown in every variant (e.g. 'None of these')."
+    )
 
     class Meta:
         ordering = ["position", "pk"]
