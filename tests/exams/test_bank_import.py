@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 
 from exams.models import Question
@@ -141,3 +142,46 @@ def test_export_then_import_round_trips_exactly(bank, tmp_path):
 def test_a_missing_path_is_a_clear_error():
     with pytest.raises(CommandError, match="neither a YAML file nor a folder"):
         import_bank("/nonexistent/bank")
+
+
+def test_pools_conditions_and_always_options_survive_export_and_import(bank, tmp_path):
+    import_bank(bank)
+    content = Question.objects.get(slug="broadcast-shape-with-computed-options").current_version.content
+    assert content["pool"] == {"show": 4}
+    assert content["where"] == ["p != q"]
+    assert [option.get("always", False) for option in content["options"]] == [False] * 5 + [True]
+    call_command("export_bank", str(tmp_path / "out"))
+    exported = (tmp_path / "out" / "07-practical-tools.yaml").read_text()
+    assert (
+        "pool:\n    show: 4" in exported and "where:\n  - p != q" in exported and "always: true" in exported
+    )
+
+
+def test_content_without_pools_or_conditions_has_no_such_keys(bank):
+    # Versions recorded before pools and conditions existed stay equal to the current content.
+    import_bank(bank)
+    content = Question.objects.get(slug="layout-numerator-vs-denominator").content()
+    assert "pool" not in content and "where" not in content
+    assert all("always" not in option for option in content["options"])
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("where", "p != q", "where: must be a list of plain texts"),
+        ("pool", [4], "pool: must be a mapping"),
+        (
+            "options",
+            [{"text": "a", "correct": "yes"}],
+            "options: an option's 'correct' and 'always' are true or false",
+        ),
+    ],
+)
+def test_malformed_pools_conditions_and_options_are_reported(bank, capsys, key, value, problem):
+    file = bank / "07-practical-tools.yaml"
+    document = yaml.safe_load(file.read_text())
+    document["questions"][0][key] = value
+    file.write_text(yaml.safe_dump(document))
+    with pytest.raises(CommandError):
+        import_bank(bank)
+    assert f"broadcast-shape-with-computed-options: {problem}" in capsys.readouterr().err

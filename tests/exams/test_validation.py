@@ -2,7 +2,7 @@
 
 import pytest
 
-from exams.question_types import validate_content
+from exams.question_types import grade, make_variant, validate_content
 
 SYMBOLS = {"A": {"shape": ["n", "n"]}, "x": {"shape": ["n", 1]}}
 
@@ -147,3 +147,50 @@ def test_an_unknown_placeholder_is_reported():
         content("numeric", answer="{{nope}}", abs_tolerance=1, parameters={"a": {"int": [1, 2]}})
     )
     assert "parameters" in errors or "answer" in errors
+
+
+def test_a_problem_with_the_conditions_is_reported_under_where():
+    question = content(
+        "numeric", answer="{{a}}", abs_tolerance=1, parameters={"a": {"int": [1, 9]}}, where=["a > 20"]
+    )
+    assert "no draw met every condition" in validate_content(question)["where"][0]
+    assert "where" in validate_content({**question, "where": ["b > 1"]})
+
+
+def test_conditions_keep_a_variant_key_from_breaking():
+    question = content(
+        "numeric",
+        answer="{{q}}",
+        abs_tolerance=1e-9,
+        parameters={"b": {"int": [-3, 3]}, "q": {"expr": "1 / b"}},
+        where=["b != 0"],
+    )
+    assert validate_content(question) == {}
+
+
+RENAMED = content(
+    "expression",
+    symbols={"{{M}}": {"shape": ["{{n}}", "{{n}}"]}, "x": {"shape": ["{{n}}", 1]}},
+    answer="({{M}} + {{M}}^T) x",
+    function="x^T {{M}} x",
+    wrt="x",
+    parameters={"M": {"choice": ["A", "B", "W"]}, "n": {"int": [2, 4]}},
+)
+
+
+def test_symbol_names_and_sizes_can_be_parameters():
+    assert validate_content(RENAMED) == {}
+    names = set()
+    for seed in range(30):
+        variant = make_variant(RENAMED, seed)
+        name, n = variant.values["M"], variant.values["n"]
+        names.add(name)
+        assert variant.content["symbols"] == {name: {"shape": [n, n]}, "x": {"shape": [n, 1]}}
+        assert variant.content["answer"] == f"({name} + {name}^T) x"
+        assert grade(variant.content, f"{name} x + {name}' x").verdict == "correct"
+    assert names == {"A", "B", "W"}
+
+
+def test_an_undeclared_placeholder_in_a_symbol_is_reported():
+    errors = validate_content({**RENAMED, "symbols": {"{{N}}": {"shape": ["n", "n"]}}})
+    assert errors["symbols"] == ["{{N}} is not a declared parameter."]
