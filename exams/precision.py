@@ -5,7 +5,8 @@ A learner who rounds the exact value to the precision a question states must be 
 ``s`` significant figures moves a value by at most 5·10⁻ˢ of itself, and rounding to ``d`` decimal places
 by at most 0.5·10⁻ᵈ, so a relative tolerance ``rel`` allows ``s`` significant figures once
 5·10⁻ˢ ≤ rel, and an absolute tolerance ``abs`` allows ``d`` decimal places once 0.5·10⁻ᵈ ≤ abs. A
-tolerance tighter than MAX_DIGITS of either asks for the exact value (fractions are accepted).
+tolerance that would need more than MAX_SIGNIFICANT significant figures or MAX_DECIMALS decimal places
+asks for the exact value (fractions are accepted).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Literal
 
 import numpy as np
 
-# More significant figures or decimal places than this is not a fair thing to ask of a learner.
-MAX_DIGITS = 6
+# More digits than these is not a fair thing to ask of a learner: a tighter tolerance means "exact".
+MAX_SIGNIFICANT = 6
+MAX_DECIMALS = 4
 # Tolerances are floats: 5e-4 must count as "at least 5·10⁻⁴", whatever its last bit.
 _SLACK = 1 + 1e-9
 
@@ -74,11 +76,11 @@ def required(abs_tolerance: float | None, rel_tolerance: float | None) -> Precis
     relative, absolute = rel_tolerance or 0.0, abs_tolerance or 0.0
     if relative > 0:
         digits = max(1, math.ceil(math.log10(5 / (relative * _SLACK))))
-        if digits <= MAX_DIGITS:
+        if digits <= MAX_SIGNIFICANT:
             return Precision("significant", digits)
     if absolute > 0:
         digits = max(0, math.ceil(math.log10(0.5 / (absolute * _SLACK))))
-        if digits <= MAX_DIGITS:
+        if digits <= MAX_DECIMALS:
             return Precision("decimals", digits)
     return Precision("exact")
 

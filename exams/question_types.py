@@ -369,7 +369,7 @@ def _coinciding_options(options):
 
 def _precision_problem(content, variant, key):
     """A stem that states a precision the tolerance does not accept, or a rounded key learners must
-    match more closely than MAX_DIGITS digits."""
+    match more closely than a person can be asked to (see exams/precision.py)."""
     absolute, relative = content.get("abs_tolerance") or 0.0, content.get("rel_tolerance") or 0.0
 
     def accepts(rounded, exact):
@@ -391,8 +391,9 @@ def _precision_problem(content, variant, key):
     if precision.required(absolute, relative).kind == "exact" and not exact_key:
         return "abs_tolerance", (
             f"The key {variant.content['answer']} is rounded, so learners cannot give it to within this "
-            f"tolerance: accept {precision.MAX_DIGITS} significant figures (rel: "
-            f"{5 * 10.0**-precision.MAX_DIGITS:g}) or fewer, or say in the stem how precise to be."
+            f"tolerance: accept {precision.MAX_SIGNIFICANT} significant figures (rel: "
+            f"{5 * 10.0**-precision.MAX_SIGNIFICANT:g}) or {precision.MAX_DECIMALS} decimal places (abs: "
+            f"{0.5 * 10.0**-precision.MAX_DECIMALS:g}), or say in the stem how precise to be."
         )
     return None
 

@@ -24,7 +24,8 @@ from exams.question_types import grade, learner_view, make_variant, validate_con
         (4e-4, 0, Precision("decimals", 4)),
         (0.5, 0, Precision("decimals", 0)),
         (1e-4, 1e-6, Precision("decimals", 4)),  # 7 significant figures is too many: decimals it is
-        (1e-6, 1e-9, Precision("decimals", 6)),
+        (1e-4, 1e-9, Precision("decimals", 4)),
+        (1e-5, 1e-9, Precision("exact")),  # 5 decimal places is too many: exact it is
         (1e-9, 1e-6, Precision("exact")),
         (1e-9, None, Precision("exact")),
         (None, 1e-12, Precision("exact")),
@@ -34,7 +35,17 @@ def test_the_required_precision_follows_from_the_tolerance(abs_tol, rel_tol, pre
     assert required(abs_tol, rel_tol) == precision
 
 
-TOLERANCES = [(0, 5e-3), (0, 1e-3), (0, 2e-4), (0, 1e-5), (1e-3, 0), (5e-4, 0), (2e-2, 0), (1e-4, 1e-6)]
+TOLERANCES = [
+    (0, 5e-3),
+    (0, 1e-3),
+    (0, 2e-4),
+    (0, 1e-5),
+    (1e-3, 0),
+    (5e-4, 0),
+    (2e-2, 0),
+    (1e-4, 1e-6),
+    (1e-4, 0),
+]
 
 
 @pytest.mark.parametrize(("abs_tol", "rel_tol"), TOLERANCES)
