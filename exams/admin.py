@@ -105,6 +105,7 @@ class OptionFormSet(BaseInlineFormSet):
                 "text": form.cleaned_data.get("text", ""),
                 "correct": form.cleaned_data.get("is_correct", False),
                 "always": form.cleaned_data.get("always", False),
+                "correct_if": form.cleaned_data.get("correct_if", ""),
             }
             for index, form in enumerate(
                 form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
@@ -119,7 +120,7 @@ class OptionInline(AuthorPermissions, admin.TabularInline):
     model = Option
     formset = OptionFormSet
     extra = 0
-    fields = ["position", "text", "is_correct", "always", "feedback"]
+    fields = ["position", "text", "is_correct", "correct_if", "always", "feedback"]
 
 
 class HintInline(AuthorPermissions, admin.TabularInline):

@@ -38,7 +38,7 @@ ENTRY_KEYS = [
     "function", "wrt", "tolerance", "parameters", "where", "hints", "solution",
 ]  # fmt: skip
 REQUIRED_KEYS = {"slug", "type", "title", "difficulty", "stem", "solution"}
-OPTION_KEYS = {"text", "correct", "feedback", "always"}
+OPTION_KEYS = {"text", "correct", "correct_if", "feedback", "always"}
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,12 @@ def entry_problems(entry, index):
     for option in entry.get("options") or []:
         if not isinstance(option, dict) or not set(option) <= OPTION_KEYS:
             problems.append(("options", f"an option has the keys {sorted(OPTION_KEYS)}"))
-        elif not all(isinstance(option.get(key, ""), str) for key in ("text", "feedback")):
+        elif not all(isinstance(option.get(key, ""), str) for key in ("text", "feedback", "correct_if")):
             problems.append(
-                ("options", "an option's text and feedback are plain text (quote text containing ': ')")
+                (
+                    "options",
+                    "an option's text, feedback and correct_if are plain text (quote text containing ': ')",
+                )
             )
         elif not all(isinstance(option.get(key, False), bool) for key in ("correct", "always")):
             problems.append(("options", "an option's 'correct' and 'always' are true or false"))
@@ -178,6 +181,7 @@ def entry_to_content(entry, domain_number):
                     "correct": bool(option.get("correct", False)),
                     "feedback": option.get("feedback", ""),
                     "always": bool(option.get("always", False)),
+                    "correct_if": option.get("correct_if", ""),
                 }
                 for index, option in enumerate(entry.get("options") or [])
             ],
@@ -235,6 +239,7 @@ def apply_content(question, content, domain, status):
         Option(
             question=question, position=index, text=option["text"], is_correct=option["correct"],
             feedback=option["feedback"], always=option.get("always", False),
+            correct_if=option.get("correct_if", ""),
         )
         for index, option in enumerate(content["options"])
     )  # fmt: skip
@@ -258,7 +263,8 @@ def question_to_entry(question):
         "options": [
             {
                 "text": option["text"],
-                "correct": option["correct"],
+                **({"correct_if": option["correct_if"]} if option.get("correct_if") else {}),
+                **({} if option.get("correct_if") else {"correct": option["correct"]}),
                 **({"feedback": option["feedback"]} if option["feedback"] else {}),
                 **({"always": True} if option.get("always") else {}),
             }

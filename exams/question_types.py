@@ -47,7 +47,7 @@ class Outcome:
 
 # Content keys left out when empty (see Question.content), and the same for options.
 OPTIONAL_KEYS = {"where": [], "pool": {}}
-OPTIONAL_OPTION_KEYS = {"always": False}
+OPTIONAL_OPTION_KEYS = {"always": False, "correct_if": ""}
 
 
 def optional_keys_dropped(content: dict) -> dict:
@@ -83,6 +83,7 @@ def _resolve(content: dict, seed: int, values: dict) -> Variant:
     def key(value: str) -> str:
         return variants.substitute(value, values, key=True)
 
+    decided = {**content, "options": [_decided(option, values) for option in content["options"]]}
     resolved = {
         **content,
         "title": text(content["title"]),
@@ -91,7 +92,7 @@ def _resolve(content: dict, seed: int, values: dict) -> Variant:
         "hints": [text(hint) for hint in content["hints"]],
         "options": [
             {**option, "text": text(option["text"]), "feedback": text(option.get("feedback", ""))}
-            for option in shown_options(content, seed)
+            for option in shown_options(decided, seed)
         ],
         "answer": key(content["answer"]),
         "symbols": _substitute_symbols(content.get("symbols") or {}, values),
@@ -99,6 +100,18 @@ def _resolve(content: dict, seed: int, values: dict) -> Variant:
         "wrt": key(content.get("wrt") or ""),
     }
     return Variant(seed=seed, content=resolved, values=values)
+
+
+def _decided(option: dict, values: dict) -> dict:
+    """An option whose correctness is a condition (``correct_if``), decided for these values."""
+    condition = option.get("correct_if")
+    if not condition:
+        return option
+    decided = {key: value for key, value in option.items() if key != "correct_if"}
+    try:
+        return {**decided, "correct": variants.holds(condition, values)}
+    except variants.ParameterError as error:
+        raise variants.ParameterError(f"option {option['id']}: correct_if {condition!r}: {error}") from None
 
 
 def _substitute_symbols(symbols: dict, values: dict) -> dict:
@@ -297,9 +310,16 @@ def _templated_texts(content):
 
 
 def option_problems(kind, options, pool=None):
-    """Messages about a choice question's options ([{"text", "correct", "always"}, …]) and its pool."""
+    """Messages about a choice question's options ([{"text", "correct", "correct_if", "always"}, …]) and its
+    pool. Options correct under a condition are counted per variant (see _variant_problem)."""
     problems = []
     correct = sum(1 for option in options if option.get("correct"))
+    if any(option.get("correct_if") for option in options):
+        if any(option.get("correct") and option.get("correct_if") for option in options):
+            problems.append("An option is either correct or correct_if a condition, not both.")
+        if pool:
+            problems.append("An option pool cannot hold options that are correct_if a condition.")
+        return problems
     if len(options) < 2:
         problems.append("A choice question needs at least two options.")
     if len(options) > len(OPTION_IDS):
@@ -340,6 +360,9 @@ def _variant_problem(content, variant, *, engine_checks):
     resolved = variant.content
     kind = resolved["type"]
     if kind in CHOICE_TYPES:
+        if any(option.get("correct_if") for option in content["options"]):
+            for problem in option_problems(kind, resolved["options"]):
+                return "options", f"{problem} Adjust the correct_if conditions, or add a where condition."
         return _coinciding_options(resolved["options"])
     key = resolved.get("answer", "")
     try:

@@ -158,6 +158,13 @@ def _conditions(where: Any) -> list[str]:
     return [condition.strip() for condition in where]
 
 
+def holds(condition: str, values: dict[str, Value]) -> bool:
+    """Whether a condition (see ``where``) holds for a variant's values."""
+    if not isinstance(condition, str) or len(condition) > MAX_EXPRESSION_LENGTH:
+        raise ParameterError(f"a condition is a text of at most {MAX_EXPRESSION_LENGTH} characters")
+    return _holds(condition.strip(), values)
+
+
 def _holds(condition: str, values: dict[str, Value]) -> bool:
     try:
         result = _evaluate(_parse(condition).body, values)

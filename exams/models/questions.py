@@ -130,6 +130,7 @@ class Question(models.Model):
                         "correct": option.is_correct,
                         "feedback": option.feedback,
                         "always": option.always,
+                        "correct_if": option.correct_if,
                     }
                     for index, option in enumerate(self.options.all())
                 ],
@@ -186,6 +187,11 @@ class Option(models.Model):
     feedback = models.TextField(blank=True, help_text="Shown after grading when this option was chosen.")
     always = models.BooleanField(
         default=False, help_text="With an option pool: shown in every variant (e.g. 'None of these')."
+    )
+    correct_if = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Instead of 'correct': a condition on the parameters under which this option is correct.",
     )
 
     class Meta:

@@ -212,3 +212,60 @@ def test_computed_numbers_in_options_are_written_exactly():
     variant = make_variant(content, 0)
     a = variant.values["a"]
     assert variant.content["options"][0]["text"] == (f"${a // 3}$" if a == 3 else f"$\\tfrac{{{a}}}{{3}}$")
+
+
+# --- Options correct under a condition -------------------------------------------------------------------
+
+CLASSIFY = question(
+    "single_choice",
+    [
+        {**option(0, text="a strict local minimum"), "correct_if": "a > 0 and a * c - b * b > 0"},
+        {**option(1, text="a strict local maximum"), "correct_if": "a < 0 and a * c - b * b > 0"},
+        {**option(2, text="a saddle point"), "correct_if": "a * c - b * b < 0"},
+    ],
+    {},
+    parameters={"a": {"int": [-4, 4]}, "b": {"int": [-3, 3]}, "c": {"int": [-4, 4]}},
+    where=["a * c - b * b != 0"],
+)
+
+
+def test_which_option_is_correct_can_depend_on_the_variant():
+    keys = collections.Counter()
+    for seed in range(200):
+        variant = make_variant(CLASSIFY, seed)
+        a, b, c = (variant.values[name] for name in "abc")
+        (right,) = [option for option in variant.content["options"] if option["correct"]]
+        expected = "saddle" if a * c < b * b else ("minimum" if a > 0 else "maximum")
+        assert expected in right["text"]
+        assert grade(variant.content, [right["id"]]).verdict == "correct"
+        assert all("correct_if" not in option for option in variant.content["options"])
+        keys[right["id"]] += 1
+    assert set(keys) == {"a", "b", "c"}
+    assert validate_content(CLASSIFY) == {}
+
+
+def test_conditions_that_make_two_options_or_none_correct_in_a_variant_are_refused():
+    minimum, maximum, saddle = CLASSIFY["options"]
+    overlapping = {**CLASSIFY, "options": [{**minimum, "correct_if": "a > 0"}, maximum, saddle]}
+    (problem,) = validate_content(overlapping)["options"]
+    assert "needs exactly one correct option, not 2" in problem and "Adjust the correct_if" in problem
+    (problem,) = validate_content({**CLASSIFY, "options": [minimum, maximum]})["options"]
+    assert "needs exactly one correct option, not 0" in problem
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"correct": True}, "either correct or correct_if a condition, not both"),
+        ({"correct_if": "d > 0"}, "'d' is not a declared parameter"),
+        ({"correct_if": "a + 1"}, "a condition must be true or false"),
+    ],
+)
+def test_a_broken_option_condition_is_reported(change, problem):
+    broken = {**CLASSIFY, "options": [{**CLASSIFY["options"][0], **change}, *CLASSIFY["options"][1:]]}
+    assert any(problem in message for messages in validate_content(broken).values() for message in messages)
+
+
+def test_an_option_pool_cannot_hold_conditional_options():
+    pooled = {**CLASSIFY, "pool": {"show": 2}}
+    assert "cannot hold options that are correct_if" in validate_content(pooled)["options"][0]

@@ -71,7 +71,7 @@ def degeneracies(content: dict, seed: int) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("content", randomized_questions())
+@pytest.mark.parametrize("content", list(randomized_questions()))
 def test_no_variant_is_degenerate(content):
     seeds_with: dict[str, list[int]] = {}
     for seed in SEEDS:
