@@ -35,6 +35,7 @@ import functools
 import keyword
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ MAX_DRAWS = 200
 MIN_ACCEPTANCE = 0.1
 # validate() draws with these seeds, so that a problem showing only for some variants is found early.
 VALIDATION_SEEDS = range(100)
+VALIDATION_SECONDS = 5
 # Terminating fractions print as decimals when they need at most this many digits after the point.
 MAX_DECIMALS_SHOWN = 6
 
@@ -217,7 +219,12 @@ class Checked:
 
 
 def check(parameters: dict[str, dict], where: Any = ()) -> Checked:
-    """``validate``, keeping the values drawn so that checking the variants need not draw them again."""
+    """``validate``, keeping the values drawn so that checking the variants need not draw them again.
+
+    Its cost is bounded however hostile the declaration: conditions that hold too rarely are refused as soon
+    as that is certain, and drawing must finish within VALIDATION_SECONDS (about 100 times what the
+    heaviest shipped question needs), which also bounds what one variant costs a page view.
+    """
     if not isinstance(parameters, dict):
         return Checked(["parameters must be a mapping from names to declarations"])
     try:
@@ -225,10 +232,20 @@ def check(parameters: dict[str, dict], where: Any = ()) -> Checked:
     except ParameterError as error:
         return Checked([str(error)])
     order = _drawing_order(parameters)
+    deadline = time.monotonic() + VALIDATION_SECONDS
     draws, failures, drawn = 0, Counter(), {}
     for seed in VALIDATION_SEEDS:
         rng = np.random.default_rng(seed)
         for _ in range(MAX_DRAWS):
+            if draws * MIN_ACCEPTANCE > len(VALIDATION_SEEDS):  # the acceptance can only end up too low
+                return Checked([_rarely_met(conditions, failures, len(drawn) / draws)])
+            if time.monotonic() > deadline:
+                return Checked(
+                    [
+                        f"parameters: drawing {len(VALIDATION_SEEDS)} variants takes more than "
+                        f"{VALIDATION_SECONDS} s; simplify the expressions or the conditions"
+                    ]
+                )
             attempt = _draw_once(parameters, order, conditions, rng)
             draws += 1
             if attempt.problems:
@@ -246,17 +263,15 @@ def check(parameters: dict[str, dict], where: Any = ()) -> Checked:
             failures[attempt.failed] += 1
         else:
             return Checked([f"where: no draw met every condition in {MAX_DRAWS} tries (seed {seed})"])
-    acceptance = len(VALIDATION_SEEDS) / draws
-    if acceptance < MIN_ACCEPTANCE:
-        worst = conditions[failures.most_common(1)[0][0]]
-        return Checked(
-            [
-                f"where: the conditions hold for only {acceptance:.1%} of draws (at least "
-                f"{MIN_ACCEPTANCE:.0%} are needed); {worst!r} fails most often: loosen it or the "
-                "parameters' ranges"
-            ]
-        )
     return Checked([], drawn)
+
+
+def _rarely_met(conditions: list[str], failures: Counter, acceptance: float) -> str:
+    worst = conditions[failures.most_common(1)[0][0]]
+    return (
+        f"where: the conditions hold for only {acceptance:.1%} of draws (at least {MIN_ACCEPTANCE:.0%} are "
+        f"needed); {worst!r} fails most often: loosen it or the parameters' ranges"
+    )
 
 
 def _references(declaration: Any) -> frozenset[str]:

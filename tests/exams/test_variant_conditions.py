@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from exams import variants
 from exams.variants import MAX_DRAWS, ParameterError, draw, validate
 
 SEEDS = range(300)
@@ -111,3 +112,22 @@ def test_a_broken_parameter_is_reported_without_its_conditions():
 def test_conditions_without_parameters_are_checked_too():
     assert validate({}, ["1 < 2"]) == []
     assert "no draw met" in validate({}, ["1 > 2"])[0]
+
+
+def test_rarely_met_conditions_are_refused_without_drawing_every_seed(monkeypatch):
+    calls = []
+    original = variants._draw_once
+    monkeypatch.setattr(variants, "_draw_once", lambda *args: calls.append(1) or original(*args))
+    (problem,) = validate({"a": {"int": [1, 100]}}, ["a <= 3"])
+    assert "where: the conditions hold for only 3." in problem or "hold for only 2." in problem
+    assert len(calls) <= len(variants.VALIDATION_SEEDS) / variants.MIN_ACCEPTANCE + 1
+
+
+def test_parameters_too_slow_to_draw_are_refused(monkeypatch):
+    monkeypatch.setattr(variants, "VALIDATION_SECONDS", 0.01)
+    heavy = {"M": {"int_matrix": {"rows": 6, "cols": 6, "min": -9, "max": 9}}}
+    heavy |= {f"d{i}": {"expr": " + ".join(["det(inv(M))"] * 10)} for i in range(10)}
+    (problem,) = validate(heavy, ["rank(M) == 6"])
+    assert problem == (
+        "parameters: drawing 100 variants takes more than 0.01 s; simplify the expressions or the conditions"
+    )
