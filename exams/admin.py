@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from config.admin_mixins import ReadOnlyInline
 from exams.models import Domain, Hint, Option, Question, QuestionVersion
-from exams.question_types import CHOICE_TYPES, OPTION_IDS, option_problems, validate_content
+from exams.question_types import CHOICE_TYPES, validate_content
 
 
 class AuthorSite(admin.AdminSite):
@@ -101,17 +101,17 @@ class OptionFormSet(BaseInlineFormSet):
             return
         options = [
             {
-                "id": OPTION_IDS[index],
                 "text": form.cleaned_data.get("text", ""),
                 "correct": form.cleaned_data.get("is_correct", False),
+                "feedback": form.cleaned_data.get("feedback", ""),
                 "always": form.cleaned_data.get("always", False),
                 "correct_if": form.cleaned_data.get("correct_if", ""),
             }
-            for index, form in enumerate(
-                form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
-            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        problems = option_problems(self.instance.type, options, self.instance.pool)
+        # The whole question with these options: pools and conditional options are checked per variant.
+        problems = validate_content(self.instance.content(options=options, hints=[])).get("options")
         if problems:
             raise ValidationError(problems)
 
@@ -150,7 +150,7 @@ class QuestionAdmin(AuthorPermissions, admin.ModelAdmin):
         (None, {"fields": ["slug", "domain", "type", "title", "difficulty", "status", "tags", "author"]}),
         ("Question", {"fields": ["stem", "solution"]}),
         ("Key", {"fields": ["answer", "symbols", "function", "wrt", "abs_tolerance", "rel_tolerance"]}),
-        ("Variants", {"fields": ["parameters"], "classes": ["collapse"]}),
+        ("Variants", {"fields": ["parameters", "where", "pool"], "classes": ["collapse"]}),
     ]
 
     def has_module_permission(self, request):

@@ -106,12 +106,25 @@ class Question(models.Model):
     def __str__(self):
         return self.slug
 
-    def content(self):
+    def content(self, *, options=None, hints=None):
         """Everything a learner's attempt depends on, as plain data: what a version freezes.
 
-        ``where``, ``pool`` and an option's ``always`` appear only when set, so the content of a question
-        that does not use them equals the versions recorded before they existed.
+        ``options`` ([{"text", "correct", …}]) and ``hints`` replace the stored ones, for validating a form
+        before anything is saved. ``where``, ``pool`` and an option's ``always`` and ``correct_if`` appear
+        only when set, so the content of a question that does not use them equals the versions recorded
+        before they existed.
         """
+        if options is None:
+            options = [
+                {
+                    "text": option.text,
+                    "correct": option.is_correct,
+                    "feedback": option.feedback,
+                    "always": option.always,
+                    "correct_if": option.correct_if,
+                }
+                for option in self.options.all()
+            ]
         return optional_keys_dropped(
             {
                 "slug": self.slug,
@@ -121,19 +134,9 @@ class Question(models.Model):
                 "stem": self.stem,
                 "difficulty": self.difficulty,
                 "tags": list(self.tags),
-                "hints": [hint.text for hint in self.hints.all()],
+                "hints": [hint.text for hint in self.hints.all()] if hints is None else hints,
                 "solution": self.solution,
-                "options": [
-                    {
-                        "id": OPTION_IDS[index],
-                        "text": option.text,
-                        "correct": option.is_correct,
-                        "feedback": option.feedback,
-                        "always": option.always,
-                        "correct_if": option.correct_if,
-                    }
-                    for index, option in enumerate(self.options.all())
-                ],
+                "options": [{"id": OPTION_IDS[index], **option} for index, option in enumerate(options)],
                 "answer": self.answer,
                 "symbols": self.symbols,
                 "function": self.function,
