@@ -5,6 +5,7 @@ import collections
 import pytest
 
 from exams.question_types import grade, make_variant, option_problems, validate_content
+from tests.exams.contents import content
 
 SEEDS = range(400)
 
@@ -20,25 +21,7 @@ def option(index, correct=False, always=False, text=None):
 
 
 def question(kind, options, pool, **fields):
-    return {
-        "type": kind,
-        "title": "T",
-        "stem": "Which?",
-        "solution": "Because.",
-        "difficulty": 2,
-        "tags": [],
-        "hints": [],
-        "options": options,
-        "answer": "",
-        "symbols": {},
-        "function": "",
-        "wrt": "",
-        "abs_tolerance": None,
-        "rel_tolerance": None,
-        "parameters": {},
-        "pool": pool,
-        **fields,
-    }
+    return content(kind, options=options, pool=pool, stem="Which?", **fields)
 
 
 SINGLE = question(

@@ -9,6 +9,7 @@ import pytest
 from exams.answers import grade_matrix, grade_numeric, numbers_close
 from exams.precision import Precision, note, required, stated
 from exams.question_types import grade, learner_view, make_variant, validate_content
+from tests.exams.contents import content
 
 
 @pytest.mark.parametrize(
@@ -118,25 +119,8 @@ def test_the_note_depends_on_the_tolerance_only():
     assert note(kind="numeric", abs_tolerance=1e-4, rel_tolerance=None, stem="Give 4 decimal places.") == ""
 
 
-def numeric(answer, *, stem="Compute it.", parameters=None, where=None, **tolerance):
-    return {
-        "type": "numeric",
-        "title": "T",
-        "stem": stem,
-        "solution": "Sol",
-        "difficulty": 2,
-        "tags": [],
-        "hints": [],
-        "options": [],
-        "answer": answer,
-        "symbols": {},
-        "function": "",
-        "wrt": "",
-        "abs_tolerance": tolerance.get("abs_tolerance"),
-        "rel_tolerance": tolerance.get("rel_tolerance"),
-        "parameters": parameters or {},
-        **({"where": where} if where else {}),
-    }
+def numeric(answer, *, stem="Compute it.", parameters=None, **fields):
+    return content("numeric", answer=answer, stem=stem, parameters=parameters or {}, **fields)
 
 
 def test_the_learner_sees_the_precision_of_numeric_and_matrix_questions():
@@ -151,9 +135,9 @@ def test_the_learner_sees_the_precision_of_numeric_and_matrix_questions():
 
 
 def test_a_rational_key_accepts_the_fraction_and_a_decimal_within_the_stated_precision():
-    content = numeric("{{r}}", parameters={"r": {"expr": "2 / 9"}}, rel_tolerance=1e-3)
-    assert validate_content(content) == {}
-    variant = make_variant(content, 0).content
+    question = numeric("{{r}}", parameters={"r": {"expr": "2 / 9"}}, rel_tolerance=1e-3)
+    assert validate_content(question) == {}
+    variant = make_variant(question, 0).content
     assert variant["answer"] == "2/9"
     for answer in ("2/9", "4/18", "0.2222", "0.22222"):
         assert grade(variant, answer).verdict == "correct", answer
@@ -164,21 +148,21 @@ def test_a_rational_key_accepts_the_fraction_and_a_decimal_within_the_stated_pre
 
 
 def test_an_exact_key_may_have_a_tight_tolerance_and_then_asks_for_the_exact_value():
-    content = numeric("{{r}}", parameters={"r": {"expr": "2 / 9"}}, abs_tolerance=1e-9)
-    assert validate_content(content) == {}
-    variant = make_variant(content, 0).content
+    question = numeric("{{r}}", parameters={"r": {"expr": "2 / 9"}}, abs_tolerance=1e-9)
+    assert validate_content(question) == {}
+    variant = make_variant(question, 0).content
     assert grade(variant, "2/9").verdict == "correct"
     assert "give the exact value" in grade(variant, "0.2222").message
 
 
 def test_it_refuses_a_rounded_key_that_learners_must_match_too_closely():
-    content = numeric(
+    question = numeric(
         "{{r}}", parameters={"a": {"int": [2, 5]}, "r": {"expr": "sqrt(a)"}}, abs_tolerance=1e-9
     )
-    (problem,) = validate_content(content)["abs_tolerance"]
+    (problem,) = validate_content(question)["abs_tolerance"]
     assert "is rounded, so learners cannot give it to within this tolerance" in problem
     assert "rel: 5e-06" in problem
-    assert validate_content({**content, "rel_tolerance": 5e-6}) == {}
+    assert validate_content({**question, "rel_tolerance": 5e-6}) == {}
 
 
 @pytest.mark.parametrize(
@@ -190,23 +174,23 @@ def test_it_refuses_a_rounded_key_that_learners_must_match_too_closely():
     ],
 )
 def test_it_refuses_a_tolerance_tighter_than_the_stem_states(stem, tolerance, problem):
-    content = numeric(
+    question = numeric(
         "{{r}}", stem=stem, parameters={"a": {"int": [2, 50]}, "r": {"expr": "sqrt(a) * 10"}}, **tolerance
     )
-    (message,) = validate_content(content)["abs_tolerance"]
+    (message,) = validate_content(question)["abs_tolerance"]
     assert message.startswith("The stem asks for") and problem in message
 
 
 def test_a_tolerance_that_accepts_what_the_stem_states_is_valid():
-    content = numeric(
+    question = numeric(
         "{{r}}",
         stem="Give the value to 4 decimal places.",
         parameters={"a": {"int": [2, 50]}, "r": {"expr": "sqrt(a)"}},
         abs_tolerance=1e-4,
         rel_tolerance=1e-6,
     )
-    assert validate_content(content) == {}
-    assert learner_view(make_variant(content, 0).content)["precision"] == ""
+    assert validate_content(question) == {}
+    assert learner_view(make_variant(question, 0).content)["precision"] == ""
 
 
 def test_a_close_answer_is_told_to_be_more_precise_a_far_one_is_not():

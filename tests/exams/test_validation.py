@@ -3,29 +3,9 @@
 import pytest
 
 from exams.question_types import grade, make_variant, validate_content
+from tests.exams.contents import content
 
 SYMBOLS = {"A": {"shape": ["n", "n"]}, "x": {"shape": ["n", 1]}}
-
-
-def content(kind, **fields):
-    base = {
-        "type": kind,
-        "title": "T",
-        "stem": "S",
-        "solution": "Sol",
-        "difficulty": 2,
-        "tags": [],
-        "hints": [],
-        "options": [],
-        "answer": "",
-        "symbols": {},
-        "function": "",
-        "wrt": "",
-        "abs_tolerance": None,
-        "rel_tolerance": None,
-        "parameters": {},
-    }
-    return {**base, **fields}
 
 
 def options(*correct_flags):
