@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from exams.models import Question
 from exams.models.attempts import grade_or_fail
 from exams.question_types import CHOICE_TYPES, learner_view
-from exams.variants import ParameterError
+from exams.variants import ParameterError, format_value
 from grading import engine
 
 MAX_SEED = 2**31 - 1
@@ -55,7 +55,7 @@ def question_preview(request, slug):
     context.update(
         content=content,
         view=learner_view(content),
-        values=variant.values,
+        values={name: format_value(value, key=True) for name, value in variant.values.items()},
         response=response,
         outcome=grade_or_fail(content, response) if tried else None,
         interpretation=(
