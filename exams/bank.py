@@ -74,7 +74,7 @@ def bank_files(path):
     raise FileNotFoundError(f"{path} is neither a YAML file nor a folder")
 
 
-def read_bank(path, known=None):
+def read_bank(path: str | Path, known: dict[str, dict] | None = None) -> list[tuple[int, dict, dict]]:
     """Parse and validate every file under path: [(domain number, entry, content)], or raise BankInvalid.
 
     `known` maps slugs to content already stored: such entries were validated when they were imported, so
@@ -120,7 +120,7 @@ def read_bank(path, known=None):
     return questions
 
 
-def entry_problems(entry, index):
+def entry_problems(entry: object, index: int) -> list[tuple[str, str]]:
     if not isinstance(entry, dict):
         return [("entry", f"question #{index + 1} is not a mapping")]
     problems = [(key, "unknown key") for key in entry if key not in ENTRY_KEYS]
@@ -160,7 +160,7 @@ def entry_problems(entry, index):
     return problems
 
 
-def entry_to_content(entry, domain_number):
+def entry_to_content(entry: dict, domain_number: int) -> dict:
     """A YAML entry as question content (the shape Question.content() returns)."""
     tolerance = entry.get("tolerance") or {}
     return optional_keys_dropped(
@@ -224,7 +224,7 @@ def import_bank(path, author=None):
     return ImportReport(created=created, updated=updated, unchanged=unchanged)
 
 
-def apply_content(question, content, domain, status):
+def apply_content(question: Question, content: dict, domain: Domain, status: str) -> None:
     question.domain = domain
     question.status = status
     for name in ("type", "title", "stem", "difficulty", "tags", "solution", "answer", "symbols", "function"):
@@ -249,7 +249,7 @@ def apply_content(question, content, domain, status):
     )
 
 
-def question_to_entry(question):
+def question_to_entry(question: Question) -> dict:
     """A question as a YAML entry; only the keys its type uses, in ENTRY_KEYS order."""
     content = question.content()
     entry = {

@@ -4,6 +4,7 @@ Everything here works on a question's content (the plain data a QuestionVersion 
 rules serve the admin, the importer, the author preview and the grading of attempts.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -117,7 +118,7 @@ def _decided(option: dict, values: dict) -> dict:
 def _substitute_symbols(symbols: dict, values: dict) -> dict:
     """Symbols whose names or dimensions are parameters: ``{"{{M}}": {"shape": ["{{n}}", 1]}}``."""
 
-    def dimension(size):
+    def dimension(size: str | int) -> str | int:
         if not isinstance(size, str):
             return size
         written = variants.substitute(size, values, key=True)
@@ -235,14 +236,14 @@ def _is_range(declared, show: int) -> bool:
     return count(declared)
 
 
-def validate_content(content, *, check_options=True):
+def validate_content(content: dict, *, check_options: bool = True) -> dict[str, list[str]]:
     """Return {field: [messages]} for everything wrong with a question's content; empty when it is valid.
 
     The admin checks options in its inline formset (so passes check_options=False); everything else here.
     """
     errors = {}
 
-    def add(name, message):
+    def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
     for name in TEXT_FIELDS:
@@ -292,7 +293,7 @@ def validate_content(content, *, check_options=True):
     return errors
 
 
-def _templated_texts(content):
+def _templated_texts(content: dict) -> Iterator[tuple[str, str]]:
     """(field, text) for every text that may hold {{name}} placeholders."""
     for name in ("title", "stem", "solution", "answer", "function", "wrt"):
         yield name, str(content.get(name) or "")
@@ -309,7 +310,7 @@ def _templated_texts(content):
             yield "symbols", str(size)
 
 
-def option_problems(kind, options, pool=None):
+def option_problems(kind: str, options: list[dict], pool: dict | None = None) -> list[str]:
     """Messages about a choice question's options ([{"text", "correct", "correct_if", "always"}, …]) and its
     pool. Options correct under a condition are counted per variant (see _variant_problem)."""
     problems = []
@@ -355,7 +356,7 @@ def _validate_symbols_and_derivative_fields(content, add):
         )
 
 
-def _variant_problem(content, variant, *, engine_checks):
+def _variant_problem(content: dict, variant: Variant, *, engine_checks: bool) -> tuple[str, str] | None:
     """The (field, message) of the first problem with one variant, or None."""
     resolved = variant.content
     kind = resolved["type"]
@@ -379,7 +380,7 @@ def _variant_problem(content, variant, *, engine_checks):
     return None
 
 
-def _coinciding_options(options):
+def _coinciding_options(options: list[dict]) -> tuple[str, str] | None:
     """Two options that read the same (after substitution, ignoring spacing) cannot both be shown."""
     seen = {}
     for option in options:
@@ -390,12 +391,12 @@ def _coinciding_options(options):
     return None
 
 
-def _precision_problem(content, variant, key):
+def _precision_problem(content: dict, variant: Variant, key: float | np.ndarray) -> tuple[str, str] | None:
     """A stem that states a precision the tolerance does not accept, or a rounded key learners must
     match more closely than a person can be asked to (see exams/precision.py)."""
     absolute, relative = content.get("abs_tolerance") or 0.0, content.get("rel_tolerance") or 0.0
 
-    def accepts(rounded, exact):
+    def accepts(rounded: float, exact: float) -> bool:
         return answers.numbers_close(rounded, exact, absolute, relative)
 
     stated = precision.stated(variant.content["stem"])
@@ -473,7 +474,7 @@ def grade(content, response):
     return Outcome(result.score, result.verdict, result.message)
 
 
-def learner_view(content):
+def learner_view(content: dict) -> dict:
     """What a learner may see before submitting: no key, no solution, no option correctness."""
     view = {
         "type": content["type"],

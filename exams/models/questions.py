@@ -106,7 +106,7 @@ class Question(models.Model):
     def __str__(self):
         return self.slug
 
-    def content(self, *, options=None, hints=None):
+    def content(self, *, options: list[dict] | None = None, hints: list[str] | None = None) -> dict:
         """Everything a learner's attempt depends on, as plain data: what a version freezes.
 
         ``options`` ([{"text", "correct", …}]) and ``hints`` replace the stored ones, for validating a form
