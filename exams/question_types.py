@@ -364,7 +364,12 @@ def _variant_problem(content: dict, variant: Variant, *, engine_checks: bool) ->
         if any(option.get("correct_if") for option in content["options"]):
             for problem in option_problems(kind, resolved["options"]):
                 return "options", f"{problem} Adjust the correct_if conditions, or add a where condition."
-        return _coinciding_options(resolved["options"])
+        # Every option of a pool, not only the ones this variant shows: another seed may show any two.
+        pool = [
+            {**option, "text": variants.substitute(option["text"], variant.values)}
+            for option in content["options"]
+        ]
+        return _coinciding_options(pool)
     key = resolved.get("answer", "")
     try:
         if kind == "numeric":

@@ -252,3 +252,9 @@ def test_a_broken_option_condition_is_reported(change, problem):
 def test_an_option_pool_cannot_hold_conditional_options():
     pooled = {**CLASSIFY, "pool": {"show": 2}}
     assert "cannot hold options that are correct_if" in validate_content(pooled)["options"][0]
+
+
+def test_pool_options_that_read_the_same_are_refused_even_when_never_shown_together():
+    options = [option(0, True, text="same"), option(1, text="other"), option(2, text="same ")]
+    pooled = question("single_choice", options, {"show": 2})
+    assert "Options a and c read the same: 'same'" in validate_content(pooled)["options"][0]
