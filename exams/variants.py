@@ -55,8 +55,10 @@ INVERTIBLE_TRIES = 100
 MAX_EXPONENT = 64
 MAX_EXPRESSION_LENGTH = 500
 MAX_CONDITIONS = 20
-# A draw that breaks a `where` condition is redrawn, at most this many times per seed.
+# A draw that breaks a `where` condition is redrawn, at most this many times per seed; so is a draw whose
+# values cannot be computed, but a declaration broken for this many draws in a row is reported at once.
 MAX_DRAWS = 200
+MAX_BROKEN_DRAWS = 20
 # Validation wants conditions to hold for at least this share of draws: then a seed that needs all
 # MAX_DRAWS draws is far less likely than one in a billion (0.9 ** 200 ≈ 7e-10).
 MIN_ACCEPTANCE = 0.1
@@ -80,19 +82,30 @@ class ParameterError(ValueError):
 
 
 def draw(parameters: dict[str, dict], seed: int, where: Iterable[str] = ()) -> dict[str, Value]:
-    """The values of one variant: the same seed always gives the same values."""
+    """The values of one variant: the same seed always gives the same values.
+
+    A draw whose values cannot be computed (a division by zero that only some draws meet) is redrawn like
+    one that breaks a condition, so a seed that validation did not try still gives a variant (validation
+    reports such draws to the author all the same); a declaration that breaks MAX_BROKEN_DRAWS draws is
+    reported with its first problem.
+    """
     if not isinstance(parameters, dict):
         raise ParameterError("parameters must be a mapping from names to declarations")
     conditions, order = _conditions(where), _drawing_order(parameters)
     rng = np.random.default_rng(seed)
+    first_problem, broken_draws = "", 0
     for _ in range(MAX_DRAWS):
         attempt = _draw_once(parameters, order, conditions, rng)
-        if attempt.problems:
-            raise ParameterError(attempt.problems[0])
-        if attempt.failed is None:
+        if not attempt.problems and attempt.failed is None:
             return {name: attempt.values[name] for name in parameters}
+        if attempt.problems:
+            first_problem = first_problem or attempt.problems[0]
+            broken_draws += 1
+            if broken_draws == MAX_BROKEN_DRAWS:
+                raise ParameterError(first_problem)
     raise ParameterError(
-        f"where: no draw met every condition in {MAX_DRAWS} tries (seed {seed}); loosen the conditions "
+        first_problem
+        or f"where: no draw met every condition in {MAX_DRAWS} tries (seed {seed}); loosen the conditions "
         "or the parameters' ranges"
     )
 

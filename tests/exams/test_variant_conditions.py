@@ -131,3 +131,10 @@ def test_parameters_too_slow_to_draw_are_refused(monkeypatch):
     assert problem == (
         "parameters: drawing 100 variants takes more than 0.01 s; simplify the expressions or the conditions"
     )
+
+
+def test_a_draw_that_cannot_be_computed_is_redrawn_but_still_reported_to_the_author():
+    parameters = {"a": {"int": [0, 4]}, "c": {"expr": "1 / a"}}
+    assert all(draw(parameters, seed)["a"] != 0 for seed in SEEDS)
+    (problem,) = validate(parameters)
+    assert "division by zero (this happens for some variants" in problem
