@@ -756,12 +756,13 @@ def _entry(node: ast.AST, target: Value, index: ast.AST, values: dict[str, Value
     positions = [_evaluate(part, values) for part in parts]
     if not all(_is_integer(position) for position in positions):
         raise ParameterError(f"{ast.unparse(node)}: indices must be integers")
+    entry_at: tuple[int, ...]
     if len(positions) == 1 and 1 in matrix.shape:
         flat = matrix.ravel()
-        entry_at = (positions[0],)
+        entry_at = (int(positions[0]),)
         size = (flat.size,)
     elif len(positions) == 2:
-        flat, entry_at, size = matrix, tuple(positions), matrix.shape
+        flat, entry_at, size = matrix, tuple(int(position) for position in positions), matrix.shape
     else:
         raise ParameterError(
             f"not allowed: {ast.unparse(node)}; index {_describe_value(matrix)} with two indices, as M[0, 1]"
@@ -771,9 +772,10 @@ def _entry(node: ast.AST, target: Value, index: ast.AST, values: dict[str, Value
     return flat[entry_at]
 
 
-def _matrix_literal(node: ast.AST, rows: list[ast.AST], values: dict[str, Value]) -> np.ndarray:
+def _matrix_literal(node: ast.AST, elements: list[ast.expr], values: dict[str, Value]) -> np.ndarray:
     """``[[a, b], [c, d]]``: a matrix written row by row (a column is ``[[a], [b]]``)."""
-    if not rows or not all(isinstance(row, ast.List) and row.elts for row in rows):
+    rows = [row for row in elements if isinstance(row, ast.List) and row.elts]
+    if not rows or len(rows) != len(elements):
         raise ParameterError(
             f"not allowed: {ast.unparse(node)}; write a matrix row by row, as [[a, b], [c, d]]"
         )
@@ -837,7 +839,7 @@ def _inv(matrix: Value) -> np.ndarray:
         raise ParameterError("inv() needs an invertible matrix; this one is singular")
     size = matrix.shape[0]
     if is_exact(matrix):
-        augmented = np.hstack([_fractions(matrix), np.eye(size, dtype=np.int64)])
+        augmented = np.hstack([np.asarray(_fractions(matrix)), np.eye(size, dtype=np.int64)])
         rows, _, _ = _row_reduce(augmented)
         return _object_array([entry for row in rows for entry in row[size:]], (size, size))
     inverse = np.linalg.inv(matrix)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exams', '0004_shipped_exams'),
+        ('exams', '0007_drop_replaced_fields'),
     ]
 
     operations = [
