@@ -1,6 +1,12 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
@@ -82,3 +88,64 @@ class User(AbstractUser):
     def is_author(self):
         """Authors write questions and see item statistics; admins may do everything authors may."""
         return self.role in (self.Role.AUTHOR, self.Role.ADMIN)
+
+
+class SignInLinkQuerySet(models.QuerySet):
+    def redeemable(self, now):
+        return self.filter(used_at__isnull=True, expires_at__gt=now)
+
+
+class SignInLink(models.Model):
+    """A short-lived, single-use link that signs a user in and opens a page: launch links handed to an LMS
+    (REST integrations, LTI launches that must leave the LMS's frame). Only the token's SHA-256 is stored.
+
+    `session` is what the redeeming browser's session is given (e.g. a "Back to your course" URL).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
+    digest = models.CharField(max_length=64, unique=True)
+    next_path = models.CharField(max_length=500)
+    session = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignInLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} → {self.next_path}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, next_path: str, session: dict | None = None, lifetime: int | None = None, now=None):
+        """Create a link; returns (link, token). The token is never stored and cannot be shown again."""
+        now = now or timezone.now()
+        seconds = settings.SIGN_IN_LINK_SECONDS if lifetime is None else lifetime
+        token = secrets.token_urlsafe(32)
+        link = cls.objects.create(
+            user=user,
+            digest=cls.digest_of(token),
+            next_path=next_path,
+            session=session or {},
+            created_at=now,
+            expires_at=now + timedelta(seconds=seconds),
+        )
+        return link, token
+
+    @classmethod
+    def redeem(cls, token: str, now=None) -> "SignInLink | None":
+        """The link for `token`, marked used, if it is unused and unexpired; None otherwise.
+
+        The conditional update makes redemption single-use even when two requests race with the same token.
+        """
+        now = now or timezone.now()
+        link = cls.objects.redeemable(now).filter(digest=cls.digest_of(token)).select_related("user").first()
+        if link is None or not cls.objects.redeemable(now).filter(pk=link.pk).update(used_at=now):
+            return None
+        return link

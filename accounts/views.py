@@ -5,9 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
 from accounts.forms import ProfileForm, SignUpForm
+from accounts.models import SignInLink
 
 
 def _submitted_email(group, request):
@@ -56,3 +59,15 @@ def profile(request):
         messages.success(request, "Your profile was saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def redeem_sign_in_link(request, token):
+    """Sign in through a single-use link and open the page it leads to (launch links from LMSs)."""
+    link = SignInLink.redeem(token)
+    if link is None or not link.user.is_active:
+        return render(request, "accounts/link_invalid.html", status=410)
+    login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.update(link.session)
+    return redirect(link.next_path)

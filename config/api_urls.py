@@ -13,6 +13,11 @@ v1 = [
     path("learners/", integrations_api.LearnerList.as_view(), name="api_learners"),
     path("learners/<str:external_id>/", integrations_api.LearnerDetail.as_view(), name="api_learner"),
     path(
+        "learners/<str:external_id>/launch/",
+        integrations_api.LearnerLaunch.as_view(),
+        name="api_learner_launch",
+    ),
+    path(
         "learners/<str:external_id>/certificates/",
         integrations_api.LearnerCertificates.as_view(),
         name="api_learner_certificates",

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "certificates",
     "integrations",
     "reviews",
+    "lti",
+    "lti_tool",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Between the CSP and the session middleware: it sees the session cookie and sets the frame policy.
+    "lti.middleware.LtiFrameMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,7 +272,15 @@ if GRADING_TIMEOUT_SECONDS < 1:
     raise ImproperlyConfigured(f"GRADING_TIMEOUT_SECONDS must be at least 1, got {GRADING_TIMEOUT_SECONDS}")
 # Webhook deliveries are retried with exponential backoff from this many seconds.
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", "10")
+# Single-use sign-in links (REST launch links, LTI launches leaving the LMS frame) expire after this long.
+SIGN_IN_LINK_SECONDS = envint("SIGN_IN_LINK_SECONDS", "300")
+# LTI: after a key rotation the previous key stays published this long (longer than any token it signed,
+# and than platforms cache a JWKS); LTI grade passback retries with exponential backoff from this delay.
+LTI_KEY_RETIRE_AFTER_SECONDS = envint("LTI_KEY_RETIRE_AFTER_SECONDS", "86400")
+LTI_SCORE_RETRY_BASE_SECONDS = envint("LTI_SCORE_RETRY_BASE_SECONDS", "10")
 CELERY_BEAT_SCHEDULE = {
+    "retire-lti-keys": {"task": "lti.tasks.retire_old_keys", "schedule": 3600.0},
+    "resend-stale-lti-scores": {"task": "lti.tasks.resend_stale_scores", "schedule": 300.0},
     "resend-stale-webhooks": {"task": "integrations.tasks.resend_stale_deliveries", "schedule": 300.0},
     "sweep-attempts": {
         "task": "grading.tasks.sweep_attempts",

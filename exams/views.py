@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from exams.dashboard import learner_summary
-from exams.models import Domain, Exam
+from exams.models import Attempt, Domain, Exam
 from exams.models.attempts import AttemptError
+from exams.signals import attempt_started
 
 
 def home(request):
@@ -25,14 +26,19 @@ def catalogue(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request, slug):
+    """The exam's start page (what it holds, its time limit); POST starts it or resumes the open attempt."""
     exam = get_object_or_404(Exam, slug=slug, is_published=True)
+    if request.method == "GET":
+        context = {"exam": exam, "open_attempt": exam.open_attempt(request.user)}
+        return render(request, "exams/start.html", context)
     try:
         attempt = exam.start_attempt(request.user)
     except AttemptError as error:
         messages.error(request, str(error))
         return redirect("catalogue")
+    attempt_started.send(sender=Attempt, attempt=attempt, request=request)
     return redirect("attempt_resume", attempt.pk)
 
 

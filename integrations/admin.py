@@ -59,7 +59,7 @@ class IntegrationAdmin(admin.ModelAdmin):
     list_display = ["name", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]
-    fields = ["name", "is_active", "webhook_secret", "created_at"]
+    fields = ["name", "is_active", "return_origins", "webhook_secret", "created_at"]
     readonly_fields = ["webhook_secret", "created_at"]
     inlines = [WebhookEndpointInline, ApiKeyInline]
 

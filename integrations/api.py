@@ -5,15 +5,18 @@ import hashlib
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import SignInLink
 from certificates.api import VerificationSerializer, verification
 from certificates.models import Certificate
 from config.api import integration_of
+from exams.models import Exam
 from integrations.models import ProvisionedLearner, WebhookEndpoint
 
 
@@ -100,6 +103,51 @@ class LearnerDetail(IntegrationsOnly, APIView):
             external_id=external_id,
         )
         return Response(learner_data(provision))
+
+
+class LaunchRequestSerializer(serializers.Serializer):
+    exam = serializers.SlugField(help_text="The exam to open (its slug).")
+    return_url = serializers.URLField(
+        required=False,
+        max_length=2000,
+        help_text="Shown as a “Back to your course” link; its origin must be one of the integration's "
+        "return origins (admin → Integrations).",
+    )
+
+
+class LaunchLinkSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="Open it in the learner's browser: it works once, until expires_at.")
+    expires_at = serializers.DateTimeField()
+
+
+class LearnerLaunch(IntegrationsOnly, APIView):
+    """A single-use, short-lived link that signs the learner in and opens the exam's start page (resume if open)."""
+
+    required_scope = "attempts"
+
+    @extend_schema(request=LaunchRequestSerializer, responses={201: LaunchLinkSerializer})
+    def post(self, request, external_id):
+        integration = integration_of(request)
+        provision = get_object_or_404(
+            ProvisionedLearner.objects.select_related("user"),
+            integration=integration,
+            external_id=external_id,
+        )
+        data = LaunchRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        exam = Exam.objects.filter(slug=data.validated_data["exam"], is_published=True).first()
+        if exam is None:
+            raise ValidationError({"exam": ["There is no published exam with this slug."]})
+        session = {}
+        if return_url := data.validated_data.get("return_url"):
+            if not integration.allows_return_to(return_url):
+                raise ValidationError(
+                    {"return_url": ["Its origin is not one of this integration's return origins."]}
+                )
+            session["return_url"] = return_url
+        link, token = SignInLink.issue(provision.user, reverse("exam_start", args=[exam.slug]), session)
+        url = request.build_absolute_uri(reverse("sign_in_link", args=[token]))
+        return Response({"url": url, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED)
 
 
 class HeldCertificateSerializer(VerificationSerializer):

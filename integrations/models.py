@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -24,6 +25,11 @@ class Integration(models.Model):
     webhook_secret = models.CharField(
         max_length=64, default=new_webhook_secret, help_text="Signs webhook deliveries (HMAC-SHA256)."
     )
+    return_origins = models.TextField(
+        blank=True,
+        help_text="Origins a launch link's return_url may lead back to, one per line "
+        "(e.g. https://lms.example.org). Launch links with another return_url are refused.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -32,6 +38,14 @@ class Integration(models.Model):
 
     def __str__(self):
         return self.name
+
+    def allows_return_to(self, url: str) -> bool:
+        """True if `url` is an http(s) URL on one of the integration's return origins."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+            return False
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        return origin in {line.strip().rstrip("/").lower() for line in self.return_origins.split()}
 
 
 class ApiKeyQuerySet(models.QuerySet):
