@@ -8,14 +8,13 @@ request.
 from django.http import HttpRequest
 from django.urls import reverse
 from lti_tool.models import LtiLaunch
-from lti_tool.utils import DjangoToolConfig
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
 from exams.models import Exam
 from lti import errors
 from lti.errors import LtiError
-from lti.launch import MALFORMED, DxamMessageLaunch, LaunchStorage
+from lti.launch import MALFORMED, DxamMessageLaunch, LaunchStorage, ToolConfig
 
 SESSION_KEY = "lti_deep_link"
 
@@ -45,7 +44,7 @@ def respond(request: HttpRequest, launch_id: str, slug: str) -> tuple[str, str]:
         raise LtiError(errors.UNKNOWN_EXAM, "Choose one of the published exams.", status=400)
     try:
         message_launch = DxamMessageLaunch.from_cache(
-            launch_id, request, DjangoToolConfig(), launch_data_storage=LaunchStorage()
+            launch_id, request, ToolConfig(), launch_data_storage=LaunchStorage()
         )
         deep_link = message_launch.get_deep_link()
     except MALFORMED:

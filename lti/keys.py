@@ -37,3 +37,9 @@ def retire_superseded(now=None) -> int:
         older.pk for newer, older in zip(keys, keys[1:], strict=False) if newer.datetime_created <= cutoff
     ]
     return Key.objects.filter(pk__in=retired).update(is_active=False)
+
+
+def platform_registration(registration):
+    """pylti1p3's view of a registration (for service calls), signing with the tool's current key."""
+    signing_key()
+    return registration.to_registration()

@@ -21,7 +21,7 @@ from lti_tool.utils import DjangoToolConfig
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException
 
-from lti import errors, outbound
+from lti import errors, keys, outbound
 from lti.errors import LtiError
 from lti.models import UsedNonce
 
@@ -36,6 +36,14 @@ class LaunchStorage(DjangoCacheDataStorage):
 
     def get_session_cookie_name(self) -> None:
         return None
+
+
+class ToolConfig(DjangoToolConfig):
+    """django-lti's registrations and deployments, with the tool's signing key created on first use."""
+
+    def find_registration_by_params(self, iss, client_id, *args, **kwargs):
+        keys.signing_key()
+        return super().find_registration_by_params(iss, client_id, *args, **kwargs)
 
 
 class DxamMessageLaunch(DjangoMessageLaunch):
@@ -84,7 +92,7 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     missing = [name for name in ("iss", "login_hint", "target_link_uri", "client_id") if not params.get(name)]
     if missing:
         raise LtiError(errors.MISSING_PARAMETERS, f"The login request lacks {', '.join(missing)}.")
-    login = DjangoOIDCLogin(request, DjangoToolConfig())
+    login = DjangoOIDCLogin(request, ToolConfig())
     login.set_launch_data_storage(LaunchStorage())
     login.set_launch_data_lifetime(LAUNCH_STATE_SECONDS)
     login.pass_params_to_launch({"iss": params["iss"]})
@@ -104,7 +112,7 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     if not request.POST.get("id_token") or not request.POST.get("state"):
         raise LtiError(errors.MISSING_PARAMETERS, "A launch needs an id_token and a state.")
     message_launch = DxamMessageLaunch(
-        request, DjangoToolConfig(), launch_data_storage=LaunchStorage(), requests_session=outbound.session()
+        request, ToolConfig(), launch_data_storage=LaunchStorage(), requests_session=outbound.session()
     )
     try:
         message_launch.validate()

@@ -11,7 +11,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 
-from lti import outbound
+from lti import keys, outbound
 from lti.models import LtiAttempt, ScorePost
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def line_item_of(link: LtiAttempt) -> LineItem:
 def send(post: ScorePost) -> None:
     """POST the score to the platform (creating the line item if the launch named none); raises on failure."""
     link = post.lti_attempt
-    registration = link.lti_user.registration.to_registration()
+    registration = keys.platform_registration(link.lti_user.registration)
     service = AssignmentsGradesService(ServiceConnector(registration, outbound.session()), link.ags)
     line_item = None if link.ags.get("lineitem") else line_item_of(link)
     service.put_grade(grade_of(post), line_item)
