@@ -19,7 +19,7 @@ from django.urls import reverse
 from lti_tool.models import LtiLaunch
 from lti_tool.utils import DjangoToolConfig
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 
 from lti import errors, keys, outbound
 from lti.errors import LtiError
@@ -27,7 +27,7 @@ from lti.models import UsedNonce
 
 LAUNCH_STATE_SECONDS = 600
 # What pylti1p3 and PyJWT raise on malformed input besides LtiException: refused, never a 500.
-MALFORMED = (LtiException, ValueError, TypeError, KeyError, AttributeError, AssertionError, LookupError)
+MALFORMED = (LtiException, OIDCException, ValueError, TypeError, KeyError, AttributeError, AssertionError, LookupError)
 
 
 class LaunchStorage(DjangoCacheDataStorage):
@@ -111,6 +111,9 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     """The launch POSTed by the platform, fully validated, or LtiError saying why not."""
     if not request.POST.get("id_token") or not request.POST.get("state"):
         raise LtiError(errors.MISSING_PARAMETERS, "A launch needs an id_token and a state.")
+    state = request.POST["state"]
+    if len(state) > 200 or not (state.isascii() and state.isprintable()):
+        raise LtiError(errors.UNKNOWN_STATE, "This launch's state is not one dxam issued.")
     message_launch = DxamMessageLaunch(
         request, ToolConfig(), launch_data_storage=LaunchStorage(), requests_session=outbound.session()
     )

@@ -32,6 +32,9 @@ class Lms:
         assert answer.status_code == 200, answer.text
         return answer.json()
 
+    def reset(self) -> None:
+        requests.post(f"{self.base}/reset", timeout=10)
+
     def recorded(self) -> dict:
         return requests.get(f"{self.base}/recorded", timeout=10).json()
 
@@ -66,6 +69,7 @@ def registration(lms, transactional_db):
     """dxam's registration of the platform, with its deployment active."""
     from lti_tool.models import LtiDeployment, LtiRegistration
 
+    lms.reset()
     registration = LtiRegistration.objects.create(
         name="Test LMS",
         issuer=lms.base,

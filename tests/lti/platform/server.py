@@ -15,6 +15,7 @@ Routes
     GET  /nrps/memberships      the course's members
     POST /deep-link-return      receives and checks a deep-linking response
     GET  /recorded              (test control) scores, line items and deep-linking responses received
+    POST /reset                 (test control) forget them
 
 A launch spec may ask for a tampered token ("tamper": "expired" | "bad_signature" | "wrong_issuer" |
 "unknown_deployment") so the tests can check that the tool refuses it.
@@ -216,6 +217,11 @@ def route(platform: Platform, method, path, query, body, environ):
         with state["lock"]:
             state["deep_links"].append({"items": items, "aud": claims.get("aud"), "iss": claims.get("iss")})
         return "200 OK", "text/html", "<!doctype html><title>Added</title><p id='added'>The activity was added.</p>"
+    if path == "/reset" and method == "POST":
+        with state["lock"]:
+            for key in ("scores", "lineitems", "deep_links"):
+                state[key].clear()
+        return _json({})
     if path == "/recorded":
         return _json({key: state[key] for key in ("scores", "lineitems", "deep_links")})
     return "404 Not Found", "text/plain", "no such route"
