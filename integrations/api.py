@@ -121,7 +121,7 @@ class LaunchLinkSerializer(serializers.Serializer):
 
 
 class LearnerLaunch(IntegrationsOnly, APIView):
-    """A single-use, short-lived link that signs the learner in and opens the exam's start page (resume if open)."""
+    """A single-use, short-lived link that signs the learner in and opens the exam's start page."""
 
     required_scope = "attempts"
 

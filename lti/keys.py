@@ -1,5 +1,5 @@
 """The tool's signing keys (django-lti's Key): the newest active key signs; rotation publishes a new one and
-retires the ones it superseded once nothing they signed can still be checked (LTI_KEY_RETIRE_AFTER_SECONDS)."""
+retires the ones it superseded once nothing they signed can be checked (LTI_KEY_RETIRE_AFTER_SECONDS)."""
 
 from datetime import timedelta
 

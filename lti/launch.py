@@ -27,7 +27,16 @@ from lti.models import UsedNonce
 
 LAUNCH_STATE_SECONDS = 600
 # What pylti1p3 and PyJWT raise on malformed input besides LtiException: refused, never a 500.
-MALFORMED = (LtiException, OIDCException, ValueError, TypeError, KeyError, AttributeError, AssertionError, LookupError)
+MALFORMED = (
+    LtiException,
+    OIDCException,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    AssertionError,
+    LookupError,
+)
 
 
 class LaunchStorage(DjangoCacheDataStorage):

@@ -25,7 +25,8 @@ class LtiPlatform(models.Model):
     registration = models.OneToOneField(LtiRegistration, on_delete=models.CASCADE, related_name="dxam")
     frame_origins = models.TextField(
         blank=True,
-        help_text="Extra origins that show dxam in a frame, one per line (e.g. https://school.instructure.com "
+        help_text="Extra origins that show dxam in a frame, one per line (e.g. https://school.instructure.com"
+        " "
         "for Canvas). The issuer's and the OIDC auth URL's origins are always allowed.",
     )
 

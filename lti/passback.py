@@ -19,7 +19,7 @@ SESSION_KEY = "lti"
 
 
 def link_attempt_to_launch(sender, attempt, request: HttpRequest, **kwargs) -> None:
-    """Receiver of exams' attempt_started: an attempt of the exam the LTI launch opened reports to its link."""
+    """Receiver of attempt_started: an attempt of the exam the LTI launch opened reports to its link."""
     launched = request.session.get(SESSION_KEY)
     if not launched or launched.get("exam") != attempt.exam.slug or hasattr(attempt, "lti"):
         return

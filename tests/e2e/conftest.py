@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.lti_platform import lms, registration  # noqa: F401  (the LTI platform, for test_lti_in_browser)
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in these tests are still
 # synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -19,7 +19,9 @@ def pick_exam(launch, tool_client, enter_url, **spec):
     return picker, launch_id
 
 
-def test_an_instructor_places_an_exam_in_the_course(registration, lms, launch, tool_client, enter_url, certifying_exam):
+def test_an_instructor_places_an_exam_in_the_course(
+    registration, lms, launch, tool_client, enter_url, certifying_exam
+):
     picker, launch_id = pick_exam(launch, tool_client, enter_url)
     assert b"Certified Matrix Calculus" in picker.content
     answer = tool_client.post("/lti/deep-link/", {"launch_id": launch_id, "exam": "cert"})
@@ -38,9 +40,13 @@ def test_an_instructor_places_an_exam_in_the_course(registration, lms, launch, t
     assert launch(user="learner-5", exam=item["custom"]["exam"])[0].status_code == 200
 
 
-def test_a_selection_cannot_answer_another_platforms_request(registration, launch, tool_client, enter_url, certifying_exam):
+def test_a_selection_cannot_answer_another_platforms_request(
+    registration, launch, tool_client, enter_url, certifying_exam
+):
     pick_exam(launch, tool_client, enter_url)
-    answer = tool_client.post("/lti/deep-link/", {"launch_id": "lti1p3-launch-of-another-platform", "exam": "cert"})
+    answer = tool_client.post(
+        "/lti/deep-link/", {"launch_id": "lti1p3-launch-of-another-platform", "exam": "cert"}
+    )
     assert answer.status_code == 403 and b"deep_link_mismatch" in answer.content
 
 

@@ -42,7 +42,9 @@ def test_grading_again_with_the_same_result_posts_nothing_new(
     assert len(lms.recorded()["scores"]) == 1
 
 
-def test_a_regrade_posts_the_new_score(registration, launch, tool_client, enter_url, committed, lms, certifying_exam):
+def test_a_regrade_posts_the_new_score(
+    registration, launch, tool_client, enter_url, committed, lms, certifying_exam
+):
     attempt = take_through_lti(launch, tool_client, enter_url, committed, right=1, user="sub-11")
     attempt.score, attempt.graded_at = 1.0, attempt.graded_at + timedelta(minutes=5)
     attempt.save()
@@ -52,7 +54,9 @@ def test_a_regrade_posts_the_new_score(registration, launch, tool_client, enter_
     assert len(lms.recorded()["lineitems"]) == 1  # found again by its tag, not created twice
 
 
-def test_a_failed_post_is_kept_for_retry(registration, launch, tool_client, enter_url, committed, certifying_exam):
+def test_a_failed_post_is_kept_for_retry(
+    registration, launch, tool_client, enter_url, committed, certifying_exam
+):
     registration.token_url = "http://127.0.0.1:9/token"  # nothing listens there
     registration.save()
     take_through_lti(launch, tool_client, enter_url, committed, right=2, user="sub-12")

@@ -5,7 +5,9 @@ from lti_tool.models import LtiUser
 from exams.models import Attempt
 
 
-def test_a_learner_launch_links_a_new_learner_and_opens_the_exam(registration, launch, tool_client, enter_url, certifying_exam):
+def test_a_learner_launch_links_a_new_learner_and_opens_the_exam(
+    registration, launch, tool_client, enter_url, certifying_exam
+):
     response, _ = launch(user="sub-1", name="Grace Hopper", email="grace@example.org", exam="cert")
     assert response.status_code == 200, response.content.decode()[:800]
     lti_user = LtiUser.objects.get(registration=registration, sub="sub-1")

@@ -23,7 +23,8 @@ def test_it_refuses_a_wrong_issuer(registration, lms, launch, tool_client):
 
 def test_it_refuses_a_login_from_an_unregistered_platform(registration, tool_client):
     response = tool_client.get(
-        "/lti/login/", {"iss": "https://elsewhere.example", "login_hint": "x", "target_link_uri": "x", "client_id": "c"}
+        "/lti/login/",
+        {"iss": "https://elsewhere.example", "login_hint": "x", "target_link_uri": "x", "client_id": "c"},
     )
     assert "unknown_platform" in refusal(response)
 
@@ -42,7 +43,9 @@ def test_it_refuses_a_replayed_launch(registration, launch, tool_client, certify
     assert "unknown_state" in refusal(tool_client.post("/lti/launch/", form))
 
 
-def test_it_refuses_a_replayed_nonce_under_a_fresh_state(registration, lms, launch, tool_client, certifying_exam):
+def test_it_refuses_a_replayed_nonce_under_a_fresh_state(
+    registration, lms, launch, tool_client, certifying_exam
+):
     _, form = launch(user="u", exam="cert")
     started = lms.launch_for(user="u", exam="cert")
     fresh = lms.authorize(tool_client.get(started["login_url"])["Location"])
@@ -63,7 +66,12 @@ def test_it_refuses_a_bad_signature(registration, launch):
 
 @pytest.mark.parametrize(
     "form",
-    [{}, {"state": "state-x"}, {"state": "state-x", "id_token": "a.b.c"}, {"state": "s\x00", "id_token": "x" * 5000}],
+    [
+        {},
+        {"state": "state-x"},
+        {"state": "state-x", "id_token": "a.b.c"},
+        {"state": "s\x00", "id_token": "x" * 5000},
+    ],
 )
 def test_it_refuses_malformed_launches(registration, tool_client, form):
     refusal(tool_client.post("/lti/launch/", form))

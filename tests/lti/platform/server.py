@@ -27,7 +27,7 @@ import sys
 import threading
 import uuid
 from socketserver import ThreadingMixIn
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import django
@@ -96,9 +96,14 @@ class Platform:
         """The OIDC authorization response: {"action", "id_token", "state"} for the tool's launch URL."""
         spec = state["launches"][params["lti_message_hint"]]
         tamper = spec.get("tamper")
-        consumer = self.consumer(spec, iss="https://not-registered.example" if tamper == "wrong_issuer" else None)
+        consumer = self.consumer(
+            spec, iss="https://not-registered.example" if tamper == "wrong_issuer" else None
+        )
         consumer.set_user_data(
-            spec["user"], spec.get("role", "student"), full_name=spec.get("name"), email_address=spec.get("email")
+            spec["user"],
+            spec.get("role", "student"),
+            full_name=spec.get("name"),
+            email_address=spec.get("email"),
         )
         consumer.set_resource_link_claim(spec.get("resource_link", "link-1"), title="dxam exam")
         consumer.set_context_claim(spec.get("context", "course-1"), context_title="Matrix Calculus 101")
@@ -116,7 +121,9 @@ class Platform:
             token = consumer.key_handler.encode_and_sign(message)
         elif tamper == "bad_signature":
             head, body, signature = token.split(".")
-            token = ".".join([head, body, signature[:-6] + ("AAAAAA" if signature[-6:] != "AAAAAA" else "BBBBBB")])
+            token = ".".join(
+                [head, body, signature[:-6] + ("AAAAAA" if signature[-6:] != "AAAAAA" else "BBBBBB")]
+            )
         return {"action": params["redirect_uri"], "id_token": token, "state": response["state"]}
 
 
@@ -171,10 +178,12 @@ def route(platform: Platform, method, path, query, body, environ):
         if "application/json" in environ.get("HTTP_ACCEPT", ""):
             return _json(response)
         inputs = "".join(
-            f'<input type="hidden" name="{name}" value="{html.escape(response[name])}">' for name in ("id_token", "state")
+            f'<input type="hidden" name="{name}" value="{html.escape(response[name])}">'
+            for name in ("id_token", "state")
         )
         page = (
-            f'<!doctype html><form id="f" method="post" action="{html.escape(response["action"])}">{inputs}</form>'
+            f'<!doctype html><form id="f" method="post" action="{html.escape(response["action"])}">'
+            f"{inputs}</form>"
             "<script>document.getElementById('f').submit()</script>"
         )
         return "200 OK", "text/html", page
@@ -208,15 +217,25 @@ def route(platform: Platform, method, path, query, body, environ):
             for spec in state["launches"].values() if spec.get("role", "student") == "student"
         ] + [{"user_id": "absent-learner", "name": "Absent Learner", "status": "Active",
               "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]}]  # fmt: skip
-        return _json({"id": f"{platform.base}/nrps/memberships", "context": {"id": "course-1"}, "members": members})
+        return _json(
+            {"id": f"{platform.base}/nrps/memberships", "context": {"id": "course-1"}, "members": members}
+        )
     if path == "/deep-link-return" and method == "POST":
         items = platform.consumer().check_and_decode_deep_linking_token(form.get("JWT", ""))
         claims = json.loads(_b64(form["JWT"].split(".")[1]))
         if claims.get("aud") not in (platform.iss, [platform.iss]):
-            return "400 Bad Request", "text/plain", "This deep-linking response is addressed to another platform."
+            return (
+                "400 Bad Request",
+                "text/plain",
+                "This deep-linking response is addressed to another platform.",
+            )
         with state["lock"]:
             state["deep_links"].append({"items": items, "aud": claims.get("aud"), "iss": claims.get("iss")})
-        return "200 OK", "text/html", "<!doctype html><title>Added</title><p id='added'>The activity was added.</p>"
+        return (
+            "200 OK",
+            "text/html",
+            "<!doctype html><title>Added</title><p id='added'>The activity was added.</p>",
+        )
     if path == "/reset" and method == "POST":
         with state["lock"]:
             for key in ("scores", "lineitems", "deep_links"):

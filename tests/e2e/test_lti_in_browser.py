@@ -1,0 +1,92 @@
+"""dxam inside an LMS's iframe in Chromium with third-party cookies blocked: the learner takes the exam in the
+window the launch opens, and the platform's gradebook receives the score. And a REST integration's launch
+link: the learner takes the exam and reaches the certificate."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Chromium's own switch for blocking third-party cookies (the third-party cookie phase-out).
+BLOCK_THIRD_PARTY_COOKIES = "--test-third-party-cookie-phaseout"
+
+
+@pytest.fixture
+def blocking_browser(playwright, browser_type_launch_args):
+    args = [*browser_type_launch_args["args"], BLOCK_THIRD_PARTY_COOKIES]
+    browser = playwright.chromium.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()
+
+
+def answer_all_and_submit(page, answers):
+    for answer in answers:
+        page.get_by_label("Your answer").fill(answer)
+        button = page.get_by_role("button", name="Save and next →")
+        (button if button.count() else page.get_by_role("button", name="Save and review")).click()
+    page.get_by_label("I am ready to submit").check()
+    page.get_by_role("button", name="Submit the attempt").click()
+
+
+def test_a_learner_takes_an_exam_from_the_lms_with_third_party_cookies_blocked(
+    blocking_browser,
+    lms,
+    registration,
+    certifying_exam,
+    screenshot,  # noqa: F811
+):
+    course = lms.launch_for(user="sub-e2e", name="Grace Hopper", email="grace@example.org", exam="cert")
+    context = blocking_browser.new_context()
+    page = context.new_page()
+    page.goto(course["course_url"])
+    frame = page.frame_locator("#tool")
+    open_link = frame.get_by_role("link", name="Open dxam in a new window")
+    expect(open_link).to_be_visible()
+    # The launch page's probe cookie really was refused inside the frame.
+    assert "dxam_lti_probe" not in page.frame(url=lambda url: "/lti/launch/" in url).evaluate(
+        "document.cookie"
+    )
+    screenshot(page, "lti-launch-cookies-blocked")
+
+    with context.expect_page() as opened:
+        open_link.click()
+    exam = opened.value
+    expect(frame.get_by_text("dxam is open in another window")).to_be_visible()
+    exam.get_by_role("button", name="Start the exam").click()
+    answer_all_and_submit(exam, ["2", "2"])
+    expect(exam.get_by_role("heading", name="Score: 100.0%")).to_be_visible()
+    expect(exam.get_by_role("link", name="View your certificate")).to_be_visible()
+    [score] = lms.recorded()["scores"]
+    assert score["scoreGiven"] == 100 and score["userId"] == "sub-e2e"
+    context.close()
+
+
+def test_a_rest_provisioned_learner_takes_an_exam_through_a_launch_link(page, live_server, certifying_exam):
+    from integrations.models import ApiKey, Integration
+
+    integration = Integration.objects.create(name="Demo LMS", return_origins="https://lms.example.org")
+    _, secret = ApiKey.issue(integration, "key", ["learners", "attempts"])
+    api = page.request
+    headers = {"Authorization": f"Bearer {secret}"}
+    api.post(
+        f"{live_server.url}/api/v1/learners/",
+        headers=headers,
+        data={"external_id": "s-7", "display_name": "Grace Hopper"},
+    )
+    link = api.post(
+        f"{live_server.url}/api/v1/learners/s-7/launch/",
+        headers=headers,
+        data={"exam": "cert", "return_url": "https://lms.example.org/course/7"},
+    ).json()
+    page.context.clear_cookies()
+    page.goto(link["url"])
+    expect(page.get_by_role("link", name="← Back to your course")).to_have_attribute(
+        "href", "https://lms.example.org/course/7"
+    )
+    page.get_by_role("button", name="Start the exam").click()
+    answer_all_and_submit(page, ["2", "2"])
+    page.get_by_role("link", name="View your certificate").click()
+    expect(page.get_by_role("heading", name="Certified Matrix Calculus")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF (A4)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
