@@ -1,4 +1,4 @@
-"""The admin's LTI pages: what to paste into Moodle or Canvas (and the README quotes it), keys, registrations."""
+"""The admin's LTI pages: what to paste into Moodle or Canvas (the README quotes it), keys, registrations."""
 
 import json
 import re
