@@ -9,7 +9,18 @@ regrade (with a later `graded_at` and possibly another score); receivers act aft
 a repeated (attempt, graded_at) as already handled.
 """
 
+import logging
+
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 attempt_started = Signal()
 attempt_graded = Signal()
+
+
+def send_to_receivers(signal: Signal, sender, **kwargs) -> None:
+    """Send `signal`; a receiver's failure is logged and never fails the sender (grading, starting)."""
+    for receiver, outcome in signal.send_robust(sender=sender, **kwargs):
+        if isinstance(outcome, Exception):
+            logger.error("%r failed on %s", receiver, sender.__name__, exc_info=outcome)

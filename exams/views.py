@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 from exams.dashboard import learner_summary
 from exams.models import Attempt, Domain, Exam
 from exams.models.attempts import AttemptError
-from exams.signals import attempt_started
+from exams.signals import attempt_started, send_to_receivers
 
 
 def home(request):
@@ -38,7 +38,7 @@ def start(request, slug):
     except AttemptError as error:
         messages.error(request, str(error))
         return redirect("catalogue")
-    attempt_started.send(sender=Attempt, attempt=attempt, request=request)
+    send_to_receivers(attempt_started, Attempt, attempt=attempt, request=request)
     return redirect("attempt_resume", attempt.pk)
 
 

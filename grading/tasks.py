@@ -33,7 +33,7 @@ def grade_attempt(attempt_id):
     """Grade a submitted attempt and issue the certificate it earns, in one transaction; idempotent."""
     from certificates.models import Certificate
     from exams.models import Attempt
-    from exams.signals import attempt_graded
+    from exams.signals import attempt_graded, send_to_receivers
     from integrations.webhooks import notify_attempt_graded, notify_certificate_issued
 
     attempt = Attempt.objects.filter(pk=attempt_id).first()
@@ -44,7 +44,7 @@ def grade_attempt(attempt_id):
         certificate = Certificate.issue_for(attempt)
         if attempt.status == Attempt.Status.GRADED:
             notify_attempt_graded(attempt)
-            attempt_graded.send(sender=Attempt, attempt=attempt)
+            send_to_receivers(attempt_graded, Attempt, attempt=attempt)
         if certificate is not None:
             notify_certificate_issued(certificate)
     return attempt.status

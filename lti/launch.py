@@ -11,13 +11,11 @@ against a registration, the deployment, and the message's required claims. dxam 
 - The nonce must be one this tool issued and is used once: a replayed id_token is refused.
 """
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from lti_tool.models import LtiLaunch
-from lti_tool.utils import DjangoToolConfig
+from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
@@ -150,6 +148,18 @@ def _reason(error: Exception) -> str:
     return text[:200]
 
 
-def claim(launch: LtiLaunch, name: str, default: Any = None) -> Any:
-    value = launch.get_claim(f"https://purl.imsglobal.org/spec/lti/claim/{name}")
-    return default if value is None else value
+def claim_dict(launch: LtiLaunch, uri: str) -> dict:
+    """An object claim (custom, launch_presentation, AGS endpoint …), {} when absent or not an object."""
+    value = launch.get_claim(uri)
+    return value if isinstance(value, dict) else {}
+
+
+def record(launch: LtiLaunch) -> None:
+    """Keep the launch's user, context, membership and resource link (django-lti's records)."""
+    try:
+        with transaction.atomic():
+            sync_data_from_launch(launch)
+    except MALFORMED as error:
+        raise LtiError(
+            errors.INVALID_TOKEN, f"The launch's claims could not be read ({_reason(error)})."
+        ) from None

@@ -74,7 +74,8 @@ class LtiAttempt(models.Model):
 
     @property
     def can_post_scores(self) -> bool:
-        return "https://purl.imsglobal.org/spec/lti-ags/scope/score" in self.ags.get("scope", [])
+        scopes = self.ags.get("scope") if isinstance(self.ags, dict) else None
+        return isinstance(scopes, list) and "https://purl.imsglobal.org/spec/lti-ags/scope/score" in scopes
 
 
 class ScorePost(models.Model):

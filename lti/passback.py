@@ -3,6 +3,7 @@ platform's gradebook (on grading, and again on every regrade)."""
 
 import logging
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from lti_tool.models import LtiResourceLink, LtiUser
@@ -38,11 +39,12 @@ def queue_score(sender, attempt, **kwargs) -> None:
     link = LtiAttempt.objects.filter(attempt=attempt).first()
     if link is None or not link.can_post_scores or attempt.score is None:
         return
-    post, created = ScorePost.objects.get_or_create(
-        lti_attempt=link,
-        graded_at=attempt.graded_at,
-        defaults={"score_given": round(attempt.score * 100, 2), "score_maximum": 100},
-    )
+    with transaction.atomic():  # a savepoint: a failure here never poisons the grading transaction
+        post, created = ScorePost.objects.get_or_create(
+            lti_attempt=link,
+            graded_at=attempt.graded_at,
+            defaults={"score_given": round(attempt.score * 100, 2), "score_maximum": 100},
+        )
     if created:
         post.send_after_commit()
 

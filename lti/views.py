@@ -12,7 +12,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import LtiContext, LtiLaunch, LtiRegistration
-from lti_tool.utils import sync_data_from_launch
 
 from accounts.models import SignInLink
 from exams.models import Exam
@@ -22,6 +21,7 @@ from lti.models import LtiAttempt, frame_origins, origin_of
 from lti.passback import SESSION_KEY
 
 PROBE_COOKIE = "dxam_lti_probe"
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
 def refused(request: HttpRequest, error: LtiError) -> HttpResponse:
@@ -50,14 +50,14 @@ def launch_view(request: HttpRequest) -> HttpResponse:
     """The platform's form post of the id_token: validate, link the learner, and hand over to dxam's pages."""
     try:
         lti_launch = launch.validated_launch(request)
-        sync_data_from_launch(lti_launch)
+        launch.record(lti_launch)
         user = learners.learner_for(lti_launch)
         next_path, session = _destination(lti_launch)
     except LtiError as error:
         return refused(request, error)
     origins = frame_origins(lti_launch.registration)
     session["frame_origins"] = origins
-    return_url = (launch.claim(lti_launch, "launch_presentation", {}) or {}).get("return_url")
+    return_url = launch.claim_dict(lti_launch, f"{CLAIM}launch_presentation").get("return_url")
     if isinstance(return_url, str) and origin_of(return_url):
         session["return_url"] = return_url
     _link, token = SignInLink.issue(user, next_path, session)
@@ -92,7 +92,7 @@ def _destination(lti_launch: LtiLaunch) -> tuple[str, dict]:
         raise LtiError(errors.UNSUPPORTED_MESSAGE, "dxam handles resource links and deep linking only.")
     if staff:
         return reverse("lti_context_results", args=[lti_launch.context.pk]), {}
-    slug = (launch.claim(lti_launch, "custom", {}) or {}).get("exam", "")
+    slug = launch.claim_dict(lti_launch, f"{CLAIM}custom").get("exam", "")
     exam = Exam.objects.filter(slug=str(slug), is_published=True).first()
     if exam is None:
         raise LtiError(
@@ -105,7 +105,7 @@ def _destination(lti_launch: LtiLaunch) -> tuple[str, dict]:
         "exam": exam.slug,
         "resource_link": lti_launch.resource_link.pk,
         "lti_user": lti_launch.user.pk,
-        "ags": lti_launch.ags_claim or {},
+        "ags": launch.claim_dict(lti_launch, "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"),
     }
     return reverse("exam_start", args=[exam.slug]), {SESSION_KEY: launched}
 

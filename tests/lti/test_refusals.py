@@ -100,3 +100,21 @@ def test_a_sign_in_link_works_once(registration, launch, tool_client, enter_url,
     again = tool_client.get(url)
     assert again.status_code == 410 and b"expired or was already used" in again.content
     assert not Attempt.objects.exists()
+
+
+def test_a_failing_passback_never_fails_grading(registration, launch, tool_client, enter_url, committed, certifying_exam):
+    from exams.signals import attempt_graded
+
+    def broken(**kwargs):
+        raise RuntimeError("a receiver's bug")
+
+    attempt_graded.connect(broken, dispatch_uid="broken-receiver")
+    try:
+        tool_client.get(enter_url(launch(user="u", exam="cert")[0]))
+        tool_client.post("/exams/cert/start/")
+        attempt = Attempt.objects.get()
+        committed(attempt.submit)
+        attempt.refresh_from_db()
+        assert attempt.status == "graded"
+    finally:
+        attempt_graded.disconnect(dispatch_uid="broken-receiver")
