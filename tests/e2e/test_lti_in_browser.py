@@ -20,10 +20,13 @@ def blocking_browser(playwright, browser_type_launch_args):
 
 
 def answer_all_and_submit(page, answers):
-    for answer in answers:
+    """Answer question 1, 2, … in turn (waiting for each page), then submit from the review page."""
+    for position, answer in enumerate(answers, start=1):
+        expect(page.locator("h1.attempt-title")).to_contain_text(f"Question {position}")
         page.get_by_label("Your answer").fill(answer)
-        button = page.get_by_role("button", name="Save and next →")
-        (button if button.count() else page.get_by_role("button", name="Save and review")).click()
+        last = position == len(answers)
+        page.get_by_role("button", name="Save and review" if last else "Save and next →").click()
+    expect(page.get_by_role("heading", name="Review and submit")).to_be_visible()
     page.get_by_label("I am ready to submit").check()
     page.get_by_role("button", name="Submit the attempt").click()
 
@@ -85,6 +88,7 @@ def test_a_rest_provisioned_learner_takes_an_exam_through_a_launch_link(page, li
     )
     page.get_by_role("button", name="Start the exam").click()
     answer_all_and_submit(page, ["2", "2"])
+    expect(page.get_by_role("heading", name="Score: 100.0%")).to_be_visible()
     page.get_by_role("link", name="View your certificate").click()
     expect(page.get_by_role("heading", name="Certified Matrix Calculus")).to_be_visible()
     with page.expect_download() as download:
