@@ -4,6 +4,7 @@ import pytest
 from lti_tool.models import LtiDeployment, LtiUser
 
 from exams.models import Attempt
+from exams.signals import attempt_graded
 
 
 def refusal(response) -> str:
@@ -102,9 +103,9 @@ def test_a_sign_in_link_works_once(registration, launch, tool_client, enter_url,
     assert not Attempt.objects.exists()
 
 
-def test_a_failing_passback_never_fails_grading(registration, launch, tool_client, enter_url, committed, certifying_exam):
-    from exams.signals import attempt_graded
-
+def test_a_failing_passback_never_fails_grading(
+    registration, launch, tool_client, enter_url, committed, certifying_exam
+):
     def broken(**kwargs):
         raise RuntimeError("a receiver's bug")
 
