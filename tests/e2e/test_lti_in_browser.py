@@ -24,9 +24,11 @@ def answer_all_and_submit(page, answers):
     for position, answer in enumerate(answers, start=1):
         expect(page.locator("h1.attempt-title")).to_contain_text(f"Question {position}")
         page.get_by_label("Your answer").fill(answer)
+        # Wait for the autosave: an answer still in the page's journal makes the review page reload itself.
+        expect(page.locator("#save-state")).to_have_text("Saved", timeout=10_000)
         last = position == len(answers)
         page.get_by_role("button", name="Save and review" if last else "Save and next →").click()
-    expect(page.get_by_role("heading", name="Review and submit")).to_be_visible()
+    expect(page.get_by_text(f"{len(answers)} questions · 0 unanswered")).to_be_visible()
     page.get_by_label("I am ready to submit").check()
     page.get_by_role("button", name="Submit the attempt").click()
 
@@ -57,7 +59,7 @@ def test_a_learner_takes_an_exam_from_the_lms_with_third_party_cookies_blocked(
     expect(frame.get_by_text("dxam is open in another window")).to_be_visible()
     exam.get_by_role("button", name="Start the exam").click()
     answer_all_and_submit(exam, ["2", "2"])
-    expect(exam.get_by_role("heading", name="Score: 100.0%")).to_be_visible()
+    expect(exam.get_by_role("heading", name="Score: 100.0%")).to_be_visible(timeout=30_000)
     expect(exam.get_by_role("link", name="View your certificate")).to_be_visible()
     [score] = lms.recorded()["scores"]
     assert score["scoreGiven"] == 100 and score["userId"] == "sub-e2e"
@@ -88,7 +90,7 @@ def test_a_rest_provisioned_learner_takes_an_exam_through_a_launch_link(page, li
     )
     page.get_by_role("button", name="Start the exam").click()
     answer_all_and_submit(page, ["2", "2"])
-    expect(page.get_by_role("heading", name="Score: 100.0%")).to_be_visible()
+    expect(page.get_by_role("heading", name="Score: 100.0%")).to_be_visible(timeout=30_000)
     page.get_by_role("link", name="View your certificate").click()
     expect(page.get_by_role("heading", name="Certified Matrix Calculus")).to_be_visible()
     with page.expect_download() as download:
