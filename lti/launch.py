@@ -69,9 +69,9 @@ class DxamMessageLaunch(DjangoMessageLaunch):
     def validate_registration(self) -> "DxamMessageLaunch":
         super().validate_registration()
         body = self._get_jwt_body()
-        client_id = self._registration.get_client_id()
-        audiences = body.get("aud")
-        audiences = audiences if isinstance(audiences, list) else [audiences]
+        client_id = self._registration.get_client_id() or ""
+        aud = body.get("aud")
+        audiences: list = aud if isinstance(aud, list) else [aud]
         azp = body.get("azp")
         if client_id not in audiences or (azp is not None and azp != client_id):
             raise LtiError(errors.WRONG_AUDIENCE, "This launch was meant for another tool.")

@@ -5,7 +5,17 @@ third-party cookies keeps them inside the platform's iframe (one that blocks the
 hand-over of lti/launch.html instead)."""
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.csp import CSP
+
+
+def allow_framing(
+    response: HttpResponse, origins: list[str], form_action: list[str] | None = None
+) -> HttpResponse:
+    """Let `origins` frame this response (and its forms post to `form_action`), whatever the session."""
+    setattr(response, "lti_frame_origins", origins)  # noqa: B010  (read back by LtiFrameMiddleware)
+    setattr(response, "lti_form_action", form_action or [])  # noqa: B010
+    return response
 
 
 class LtiFrameMiddleware:
@@ -16,7 +26,7 @@ class LtiFrameMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         origins = getattr(response, "lti_frame_origins", None)
-        if origins is None and session is not None:
+        if not origins and session is not None:
             origins = session.get("frame_origins")
         if not origins:
             return response

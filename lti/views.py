@@ -17,6 +17,7 @@ from accounts.models import SignInLink
 from exams.models import Exam
 from lti import deep_linking, errors, keys, launch, learners, roster
 from lti.errors import LtiError
+from lti.middleware import allow_framing
 from lti.models import LtiAttempt, frame_origins, origin_of
 from lti.passback import SESSION_KEY
 
@@ -28,8 +29,7 @@ def refused(request: HttpRequest, error: LtiError) -> HttpResponse:
     response = render(request, "lti/error.html", {"error": error}, status=error.status)
     # Shown inside the platform's frame: every registered platform may frame a refusal.
     registrations = LtiRegistration.objects.active().select_related("dxam")
-    response.lti_frame_origins = sorted({o for r in registrations for o in frame_origins(r)})
-    return response
+    return allow_framing(response, sorted({o for r in registrations for o in frame_origins(r)}))
 
 
 @csrf_exempt
@@ -66,8 +66,7 @@ def launch_view(request: HttpRequest) -> HttpResponse:
         "platform": lti_launch.registration.name,
         "enter_url": reverse("sign_in_link", args=[token]),
     }
-    response = render(request, "lti/launch.html", context)
-    response.lti_frame_origins = origins
+    response = allow_framing(render(request, "lti/launch.html", context), origins)
     # Read by the page's script: if this cookie is visible, the frame may keep cookies (see lti-launch.js).
     response.set_cookie(PROBE_COOKIE, "1", max_age=120, secure=True, samesite="None")
     return response
@@ -131,8 +130,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
     except LtiError as error:
         return refused(request, error)
     response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token})
-    response.lti_form_action = [origin_of(return_url)]
-    return response
+    return allow_framing(response, [], form_action=[origin_of(return_url) or ""])
 
 
 @login_required

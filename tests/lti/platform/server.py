@@ -27,6 +27,7 @@ import sys
 import threading
 import uuid
 from socketserver import ThreadingMixIn
+from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -51,7 +52,8 @@ CLIENT_ID = "dxam-client"
 DEPLOYMENT_ID = "deployment-1"
 KEY = RSA.generate(2048).export_key("PEM").decode()
 
-state = {"launches": {}, "scores": [], "lineitems": [], "deep_links": [], "lock": threading.Lock()}
+LOCK = threading.Lock()
+state: dict[str, Any] = {"launches": {}, "scores": [], "lineitems": [], "deep_links": []}
 
 
 class Platform:
@@ -86,7 +88,7 @@ class Platform:
             launch_presentation_return_url=f"{self.base}/course",
         )
         hint = cache_lti_1p3_launch_data(data)
-        with state["lock"]:
+        with LOCK:
             state["launches"][hint] = spec
         login = self.consumer(spec).prepare_preflight_url(data)
         spec["login_url"] = login
@@ -199,7 +201,7 @@ def route(platform: Platform, method, path, query, body, environ):
     if path == "/ags/lineitems":
         if method == "POST":
             item = json.loads(body)
-            with state["lock"]:
+            with LOCK:
                 item["id"] = f"{platform.base}/ags/lineitems/{len(state['lineitems']) + 1}"
                 state["lineitems"].append(item)
             return _json(item, "201 Created")
@@ -207,7 +209,7 @@ def route(platform: Platform, method, path, query, body, environ):
     if path.startswith("/ags/lineitems/") and path.endswith("/scores") and method == "POST":
         score = json.loads(body)
         score["lineitem"] = f"{platform.base}{path[: -len('/scores')]}"
-        with state["lock"]:
+        with LOCK:
             state["scores"].append(score)
         return _json({}, "200 OK")
     if path == "/nrps/memberships":
@@ -229,7 +231,7 @@ def route(platform: Platform, method, path, query, body, environ):
                 "text/plain",
                 "This deep-linking response is addressed to another platform.",
             )
-        with state["lock"]:
+        with LOCK:
             state["deep_links"].append({"items": items, "aud": claims.get("aud"), "iss": claims.get("iss")})
         return (
             "200 OK",
@@ -237,7 +239,7 @@ def route(platform: Platform, method, path, query, body, environ):
             "<!doctype html><title>Added</title><p id='added'>The activity was added.</p>",
         )
     if path == "/reset" and method == "POST":
-        with state["lock"]:
+        with LOCK:
             for key in ("scores", "lineitems", "deep_links"):
                 state[key].clear()
         return _json({})
