@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from config.admin_mixins import ReadOnlyInline
-from exams.models import Domain, Hint, Option, Question, QuestionVersion
+from exams.models import Domain, Hint, Option, Question, QuestionVersion, Topic
 from exams.question_types import CHOICE_TYPES, validate_content
 
 
@@ -60,9 +60,9 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = [
-            "slug", "domain", "type", "title", "difficulty", "status", "tags", "author", "stem", "solution",
-            "answer", "symbols", "function", "wrt", "abs_tolerance", "rel_tolerance", "parameters", "where",
-            "pool",
+            "slug", "domain", "type", "title", "topic", "difficulty", "status", "tags", "author", "stem",
+            "solution", "answer", "symbols", "function", "wrt", "abs_tolerance", "rel_tolerance",
+            "parameters", "where", "pool",
         ]  # fmt: skip
         widgets = {
             "stem": forms.Textarea(attrs={"rows": 8}),
@@ -75,6 +75,9 @@ class QuestionForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        topic_problem = cleaned["domain"].topic_problem(cleaned.get("topic", ""))
+        if topic_problem:
+            self.add_error("topic", topic_problem)
         content = {
             **{
                 name: cleaned.get(name)
@@ -136,18 +139,23 @@ class VersionInline(ReadOnlyInline, AuthorPermissions, admin.TabularInline):
     ordering = ["-number"]
 
 
+OVERVIEW_FIELDS = ["slug", "domain", "type", "title", "topic", "difficulty", "status", "tags", "author"]
+
+
 @admin.register(Question)
 @admin.register(Question, site=author_site)
 class QuestionAdmin(AuthorPermissions, admin.ModelAdmin):
     form = QuestionForm
     inlines = [OptionInline, HintInline, VersionInline]
-    list_display = ["slug", "title", "domain", "type", "difficulty", "status", "version", "author_page"]
-    list_filter = ["domain", "type", "status", "difficulty"]
+    list_display = [
+        "slug", "title", "domain", "topic", "type", "difficulty", "status", "version", "author_page",
+    ]  # fmt: skip
+    list_filter = ["domain", "type", "status", "difficulty", "topic"]
     search_fields = ["slug", "title", "stem", "tags"]
     actions = ["publish", "retire"]
     list_select_related = ["domain", "current_version"]
     fieldsets = [
-        (None, {"fields": ["slug", "domain", "type", "title", "difficulty", "status", "tags", "author"]}),
+        (None, {"fields": OVERVIEW_FIELDS}),
         ("Question", {"fields": ["stem", "solution"]}),
         ("Key", {"fields": ["answer", "symbols", "function", "wrt", "abs_tolerance", "rel_tolerance"]}),
         ("Variants", {"fields": ["parameters", "where", "pool"], "classes": ["collapse"]}),
@@ -198,9 +206,16 @@ class QuestionAdmin(AuthorPermissions, admin.ModelAdmin):
         self.message_user(request, f"{queryset.count()} question(s) retired.", messages.SUCCESS)
 
 
+class TopicInline(admin.TabularInline):
+    model = Topic
+    extra = 0
+    fields = ["position", "slug", "title"]
+
+
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "slug"]
+    inlines = [TopicInline]
 
     def has_add_permission(self, request):
         return False

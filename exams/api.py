@@ -404,6 +404,10 @@ def save_entry(domain_number, entry, question=None, author=None):
     problems = bank.entry_problems(entry, 0)
     if question is not None and entry.get("slug") != question.slug:
         problems.append(("slug", "the slug of a question never changes"))
+    domain = Domain.objects.get(number=domain_number)
+    topic_problem = None if problems else domain.topic_problem(entry.get("topic", ""))
+    if topic_problem:
+        problems.append(("topic", topic_problem))
     if problems:
         raise ValidationError({field: [message] for field, message in problems})
     content = bank.entry_to_content(entry, domain_number)
@@ -412,9 +416,7 @@ def save_entry(domain_number, entry, question=None, author=None):
         raise ValidationError(errors)
     with transaction.atomic():
         question = question or Question(slug=content["slug"], author=author)
-        bank.apply_content(
-            question, content, Domain.objects.get(number=domain_number), entry.get("status", "draft")
-        )
+        bank.apply_content(question, content, domain, entry.get("status", "draft"), entry.get("topic", ""))
         question.record_version(author)
     return question
 

@@ -3,10 +3,13 @@
 A file looks like this (every key of a question is listed in ENTRY_KEYS; see exams/bank/README.md):
 
     domain: 3
+    topics:
+      quadratic-forms: Gradients of quadratic and bilinear forms
     questions:
       - slug: gradient-of-quadratic-form
         type: expression
         title: Gradient of a quadratic form
+        topic: quadratic-forms
         difficulty: 2
         status: published
         tags: [quadratic-form, gradient]
@@ -21,24 +24,27 @@ A file looks like this (every key of a question is listed in ENTRY_KEYS; see exa
           …
 
 Importing validates every question first and imports nothing when any is invalid; an unchanged question is
-left alone, a changed one gets a new version.
+left alone, a changed one gets a new version (a question's topic is not part of its versions).
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.db import transaction
 
-from exams.models import Domain, Hint, Option, Question
+from exams.models import Domain, Hint, Option, Question, Topic
 from exams.question_types import OPTION_IDS, optional_keys_dropped, validate_content
 
 ENTRY_KEYS = [
-    "slug", "type", "title", "difficulty", "status", "tags", "stem", "options", "pool", "symbols", "answer",
-    "function", "wrt", "tolerance", "parameters", "where", "hints", "solution",
+    "slug", "type", "title", "topic", "difficulty", "status", "tags", "stem", "options", "pool", "symbols",
+    "answer", "function", "wrt", "tolerance", "parameters", "where", "hints", "solution",
 ]  # fmt: skip
 REQUIRED_KEYS = {"slug", "type", "title", "difficulty", "stem", "solution"}
 OPTION_KEYS = {"text", "correct", "correct_if", "feedback", "always"}
+FILE_KEYS = {"domain", "topics", "questions"}
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,31 @@ class ImportReport:
     unchanged: int
 
 
+@dataclass(frozen=True)
+class BankEntry:
+    """A question of a bank file: its domain, the entry as written, its content (see entry_to_content)."""
+
+    domain: int
+    entry: dict
+    content: dict
+
+    @property
+    def topic(self) -> str:
+        return self.entry.get("topic", "")
+
+    @property
+    def status(self) -> str:
+        return self.entry.get("status", Question.Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class BankContents:
+    """What a bank folder holds: its questions, and the topics each domain's file declares."""
+
+    questions: list[BankEntry] = field(default_factory=list)
+    topics: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
 class BankInvalid(Exception):
     def __init__(self, errors):
         super().__init__(f"{len(errors)} problem(s) in the question bank")
@@ -74,14 +105,19 @@ def bank_files(path):
     raise FileNotFoundError(f"{path} is neither a YAML file nor a folder")
 
 
-def read_bank(path: str | Path, known: dict[str, dict] | None = None) -> list[tuple[int, dict, dict]]:
-    """Parse and validate every file under path: [(domain number, entry, content)], or raise BankInvalid.
+def read_bank(
+    path: str | Path, known: dict[str, dict] | None = None, *, validate: bool = True
+) -> BankContents:
+    """Parse and validate every file under path, or raise BankInvalid listing every problem.
 
     `known` maps slugs to content already stored: such entries were validated when they were imported, so
     an unchanged one is not checked again (the finite-difference checks dominate the import time).
+    `validate=False` checks the files' structure and topics only, not the keys (for reports on the bank).
     """
     known = known or {}
-    errors, questions, seen = [], [], {}
+    errors: list[BankError] = []
+    contents = BankContents()
+    seen: dict[str, str] = {}
     domains = set(Domain.objects.values_list("number", flat=True))
     for file in bank_files(path):
         name = str(file)
@@ -90,34 +126,76 @@ def read_bank(path: str | Path, known: dict[str, dict] | None = None) -> list[tu
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             errors.append(BankError(name, "", "file", f"not valid YAML: {error}"))
             continue
-        if not isinstance(document, dict) or set(document) != {"domain", "questions"}:
+        if not isinstance(document, dict) or not {"domain", "questions"} <= set(document) <= FILE_KEYS:
             errors.append(
-                BankError(name, "", "file", "a bank file has exactly the keys 'domain' and 'questions'")
+                BankError(
+                    name, "", "file", "a bank file has the keys 'domain', 'topics' (optional) and 'questions'"
+                )
             )
             continue
         if document["domain"] not in domains:
             errors.append(BankError(name, "", "domain", f"no domain number {document['domain']!r}"))
             continue
+        topics = document.get("topics")
+        topic_errors = topics_problems(topics)
+        errors.extend(BankError(name, "", "topics", message) for message in topic_errors)
+        declared = None if topics is None or topic_errors else dict(topics)
+        if declared is not None:
+            contents.topics[document["domain"]] = declared
+        used: set[str] = set()
         for index, entry in enumerate(document["questions"] or []):
             slug = entry.get("slug", "") if isinstance(entry, dict) else ""
             entry_errors = entry_problems(entry, index)
             if slug in seen:
                 entry_errors.append(("slug", f"the slug is used twice (also in {seen[slug]})"))
             seen.setdefault(slug, name)
+            if not entry_errors and not topic_errors:
+                used.add(entry.get("topic", ""))
+                entry_errors = _topic_problems(entry.get("topic", ""), declared)
             if not entry_errors:
                 content = entry_to_content(entry, document["domain"])
-                if known.get(slug) != content:
+                if validate and known.get(slug) != content:
                     entry_errors = [
-                        (field, message)
-                        for field, messages in validate_content(content).items()
+                        (field_name, message)
+                        for field_name, messages in validate_content(content).items()
                         for message in messages
                     ]
-            errors.extend(BankError(name, str(slug), field, message) for field, message in entry_errors)
+            errors.extend(
+                BankError(name, str(slug), field_name, message) for field_name, message in entry_errors
+            )
             if not entry_errors:
-                questions.append((document["domain"], entry, content))
+                contents.questions.append(BankEntry(document["domain"], entry, content))
+        errors.extend(
+            BankError(name, "", "topics", f"the topic {unused!r} is declared but no question uses it")
+            for unused in declared or {}
+            if unused not in used
+        )
     if errors:
         raise BankInvalid(errors)
-    return questions
+    return contents
+
+
+def _topic_problems(topic: str, declared: dict[str, str] | None) -> list[tuple[str, str]]:
+    if not topic or (declared is not None and topic in declared):
+        return []
+    if declared is None:
+        return [("topic", "declare the file's topics under 'topics:' (slug: title) first")]
+    return [("topic", f"{topic!r} is not one of this file's topics ({', '.join(declared)})")]
+
+
+def topics_problems(topics: object) -> list[str]:
+    """Messages about a file's ``topics:`` mapping (slug → title); none when it is absent."""
+    if topics is None:
+        return []
+    if not isinstance(topics, dict) or not topics:
+        return ["write the topics as a mapping of slugs to titles, e.g. {woodbury: Woodbury identity}"]
+    problems = []
+    for slug, title in topics.items():
+        if not (isinstance(slug, str) and SLUG.fullmatch(slug) and len(slug) <= 100):
+            problems.append(f"topic {slug!r}: use lowercase letters, digits and hyphens (at most 100)")
+        if not (isinstance(title, str) and title.strip() and len(title) <= 200):
+            problems.append(f"topic {slug!r}: give a title of plain text (at most 200 characters)")
+    return problems
 
 
 def entry_problems(entry: object, index: int) -> list[tuple[str, str]]:
@@ -151,7 +229,7 @@ def entry_problems(entry: object, index: int) -> list[tuple[str, str]]:
             isinstance(item, str) for item in entry.get(key, [])
         ):
             problems.append((key, "must be a list of plain texts (quote a text containing ': ')"))
-    for key in ("title", "stem", "solution", "function", "wrt"):
+    for key in ("title", "topic", "stem", "solution", "function", "wrt"):
         if key in entry and not isinstance(entry[key], str):
             problems.append((key, "must be plain text (quote a text containing ': ')"))
     for key in ("symbols", "parameters", "pool"):
@@ -202,16 +280,28 @@ def _float_or_none(value):
     return None if value is None else float(value)
 
 
-@transaction.atomic
-def import_bank(path, author=None):
-    created = updated = unchanged = 0
-    domains = {domain.number: domain for domain in Domain.objects.all()}
+def import_bank(path: str | Path, author=None) -> ImportReport:
+    """Validate the bank under ``path`` and store it: all or nothing (BankInvalid lists every problem)."""
     stored = Question.objects.select_related("current_version").exclude(current_version=None)
     known = {question.slug: question.current_version.content for question in stored}
-    for domain_number, entry, content in read_bank(path, known):
-        status = entry.get("status", Question.Status.PUBLISHED)
+    return store_bank(read_bank(path, known), author)
+
+
+@transaction.atomic
+def store_bank(contents: BankContents, author=None) -> ImportReport:
+    """Store what read_bank validated: declared topics, then new and changed questions (as new versions)."""
+    created = updated = unchanged = 0
+    domains = {domain.number: domain for domain in Domain.objects.all()}
+    for number, topics in contents.topics.items():
+        store_topics(domains[number], topics)
+    for item in contents.questions:
+        content = item.content
         question = Question.objects.filter(slug=content["slug"]).first()
-        if question is not None and question.content() == content and question.status == status:
+        if (
+            question is not None
+            and question.content() == content
+            and (question.status, question.topic) == (item.status, item.topic)
+        ):
             unchanged += 1
             continue
         if question is None:
@@ -219,14 +309,26 @@ def import_bank(path, author=None):
             created += 1
         else:
             updated += 1
-        apply_content(question, content, domains[domain_number], status)
+        apply_content(question, content, domains[item.domain], item.status, item.topic)
         question.record_version(author)
     return ImportReport(created=created, updated=updated, unchanged=unchanged)
 
 
-def apply_content(question: Question, content: dict, domain: Domain, status: str) -> None:
+def store_topics(domain: Domain, topics: dict[str, str]) -> None:
+    """Make the domain's topics those of its file, in the file's order; a topic no longer declared goes
+    unless a stored question (of a file not imported this time) still names it."""
+    for position, (slug, title) in enumerate(topics.items()):
+        Topic.objects.update_or_create(
+            domain=domain, slug=slug, defaults={"title": title, "position": position}
+        )
+    in_use = Question.objects.filter(domain=domain).values_list("topic", flat=True)
+    domain.topics.exclude(slug__in=topics).exclude(slug__in=in_use).delete()
+
+
+def apply_content(question: Question, content: dict, domain: Domain, status: str, topic: str = "") -> None:
     question.domain = domain
     question.status = status
+    question.topic = topic
     for name in ("type", "title", "stem", "difficulty", "tags", "solution", "answer", "symbols", "function"):
         setattr(question, name, content[name])
     for name in ("wrt", "abs_tolerance", "rel_tolerance", "parameters"):
@@ -256,6 +358,7 @@ def question_to_entry(question: Question) -> dict:
         "slug": question.slug,
         "type": question.type,
         "title": question.title,
+        "topic": question.topic,
         "difficulty": question.difficulty,
         "status": question.status,
         "tags": content["tags"],
@@ -308,8 +411,10 @@ def export_bank(directory):
         questions = domain.questions.prefetch_related("options", "hints").order_by("slug")
         if not questions:
             continue
+        topics = {topic.slug: topic.title for topic in domain.topics.all()}
         document = {
             "domain": domain.number,
+            **({"topics": topics} if topics else {}),
             "questions": [question_to_entry(question) for question in questions],
         }
         file = directory / f"{domain.number:02d}-{domain.slug}.yaml"

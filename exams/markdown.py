@@ -2,6 +2,8 @@
 
 Math is lifted out before Markdown runs (so `_` and `*` inside LaTeX stay literal) and put back as
 <span class="math"> elements holding the escaped TeX, which static/js/math.js typesets with the bundled KaTeX.
+Code (fenced blocks and `inline spans`) is left alone, so a `$` in code stays a dollar sign; a fenced block's
+info string becomes its class (language-python, language-pytorch …), which the stylesheet labels.
 """
 
 import re
@@ -11,7 +13,11 @@ import nh3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(?!\s)(.+?)(?<![\s\\])\$", re.DOTALL)
+from exams import snippets
+
+MATH = r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$|(?<!\\)\$(?!\s)(?P<inline_math>.+?)(?<![\s\\])\$"
+# Code first: at a position where both could start, the code wins and keeps its dollar signs.
+CODE_OR_MATH = re.compile(f"{snippets.CODE.pattern}|{MATH}", re.MULTILINE | re.DOTALL)
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "span",
     "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "hr", "sup", "sub",
@@ -22,13 +28,15 @@ PLACEHOLDER = "DXAMMATH{}X"
 def render_markdown(text):
     formulas = []
 
-    def lift(match):
-        display, inline = match.group(1), match.group(2)
+    def lift(match: re.Match) -> str:
+        display, inline = match["display"], match["inline_math"]
+        if display is None and inline is None:
+            return match.group(0)
         formulas.append((display is not None, display if display is not None else inline))
         return PLACEHOLDER.format(len(formulas) - 1)
 
     html = markdown_lib.markdown(
-        MATH.sub(lift, text or ""), extensions=["fenced_code", "tables", "sane_lists"]
+        CODE_OR_MATH.sub(lift, text or ""), extensions=["fenced_code", "tables", "sane_lists"]
     )
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "code": {"class"}})
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from exams import answers, precision, variants
+from exams import answers, precision, snippets, variants
 from grading import engine
 
 CHOICE_TYPES = {"single_choice", "multiple_choice"}
@@ -360,6 +360,10 @@ def _variant_problem(content: dict, variant: Variant, *, engine_checks: bool) ->
     """The (field, message) of the first problem with one variant, or None."""
     resolved = variant.content
     kind = resolved["type"]
+    if engine_checks:  # code in every text, every option of a pool included
+        for name, text in _templated_texts(content):
+            for problem in snippets.problems(variants.substitute(text, variant.values)):
+                return name, problem
     if kind in CHOICE_TYPES:
         if any(option.get("correct_if") for option in content["options"]):
             for problem in option_problems(kind, resolved["options"]):

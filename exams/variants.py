@@ -44,6 +44,8 @@ from typing import Any
 
 import numpy as np
 
+from exams import snippets
+
 type Number = int | Fraction | float
 type Value = Number | str | bool | np.ndarray
 
@@ -992,12 +994,18 @@ def substitute(text: str, values: dict[str, Value], *, key: bool = False) -> str
 
     Texts learners read (``key=False``) are math: matrices become LaTeX ``bmatrix``es and fractions
     ``\\tfrac{p}{q}``; answer keys (``key=True``) get ``[[1, 2], [3, 4]]`` and ``p/q``, the forms the answer
-    parser reads.
+    parser reads — and so does code in a text (fenced blocks and `inline spans`), where they are Python.
     """
     unknown = placeholders(text) - values.keys()
     if unknown:
         raise ParameterError(f"unknown parameter {', '.join('{{' + name + '}}' for name in sorted(unknown))}")
-    return _PLACEHOLDER.sub(lambda match: format_value(values[match.group(1)], key=key), text)
+
+    def filled(piece: str, as_key: bool) -> str:
+        return _PLACEHOLDER.sub(lambda match: format_value(values[match.group(1)], key=as_key), piece)
+
+    if key or not ("`" in text or "~~~" in text):  # the common case: no code to tell apart
+        return filled(text, key)
+    return "".join(filled(piece, is_code) for piece, is_code in snippets.split_code(text))
 
 
 def format_number(number: Number | np.number, *, key: bool = True) -> str:

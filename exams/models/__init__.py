@@ -1,5 +1,5 @@
 from exams.models.attempts import Attempt, AttemptQuestion, Exam, Response
-from exams.models.questions import Domain, Hint, Option, Question, QuestionVersion
+from exams.models.questions import Domain, Hint, Option, Question, QuestionVersion, Topic
 
 __all__ = [
     "Attempt",
@@ -11,4 +11,5 @@ __all__ = [
     "Question",
     "QuestionVersion",
     "Response",
+    "Topic",
 ]

@@ -20,6 +20,29 @@ class Domain(models.Model):
     def __str__(self):
         return f"{self.number}. {self.name}"
 
+    def topic_problem(self, slug: str) -> str | None:
+        """Why a question of this domain cannot have this topic, or None (no topic is allowed too)."""
+        if not slug or self.topics.filter(slug=slug).exists():
+            return None
+        declared = ", ".join(self.topics.values_list("slug", flat=True)) or "none yet"
+        return f"{slug!r} is not a topic of domain {self.number} (its topics: {declared})."
+
+
+class Topic(models.Model):
+    """A topic of a domain's syllabus, declared in the domain's bank file under ``topics:``."""
+
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["domain__number", "position", "slug"]
+        constraints = [models.UniqueConstraint(fields=["domain", "slug"], name="unique_topic_per_domain")]
+
+    def __str__(self):
+        return f"{self.domain.number}/{self.slug}"
+
 
 class QuestionQuerySet(models.QuerySet):
     def published(self):
@@ -51,6 +74,10 @@ class Question(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="questions")
     type = models.CharField(max_length=20, choices=Type)
     title = models.CharField(max_length=200)
+    # Not part of a version's content: regrouping questions by topic never makes a new version.
+    topic = models.SlugField(
+        max_length=100, blank=True, help_text="One of the domain's topics (its bank file's 'topics:')."
+    )
     stem = models.TextField(
         help_text="Markdown with $…$ and $$…$$ math; {{name}} inserts a variant parameter."
     )
