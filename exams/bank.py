@@ -235,6 +235,9 @@ def entry_problems(entry: object, index: int) -> list[tuple[str, str]]:
     for key in ("symbols", "parameters", "pool"):
         if not isinstance(entry.get(key, {}), dict):
             problems.append((key, "must be a mapping"))
+    topic = entry.get("topic", "")
+    if isinstance(topic, str) and topic and not (SLUG.fullmatch(topic) and len(topic) <= 100):
+        problems.append(("topic", "a topic is a slug: lowercase letters, digits and hyphens (at most 100)"))
     return problems
 
 
@@ -289,11 +292,14 @@ def import_bank(path: str | Path, author=None) -> ImportReport:
 
 @transaction.atomic
 def store_bank(contents: BankContents, author=None) -> ImportReport:
-    """Store what read_bank validated: declared topics, then new and changed questions (as new versions)."""
+    """Store what read_bank validated: each file's topics (in its order) and new and changed questions."""
     created = updated = unchanged = 0
     domains = {domain.number: domain for domain in Domain.objects.all()}
     for number, topics in contents.topics.items():
-        store_topics(domains[number], topics)
+        for position, (slug, title) in enumerate(topics.items()):
+            Topic.objects.update_or_create(
+                domain=domains[number], slug=slug, defaults={"title": title, "position": position}
+            )
     for item in contents.questions:
         content = item.content
         question = Question.objects.filter(slug=content["slug"]).first()
@@ -311,18 +317,11 @@ def store_bank(contents: BankContents, author=None) -> ImportReport:
             updated += 1
         apply_content(question, content, domains[item.domain], item.status, item.topic)
         question.record_version(author)
+    for number, topics in contents.topics.items():
+        # A topic no longer declared goes, unless a question not in the files imported still names it.
+        in_use = Question.objects.filter(domain=domains[number]).values_list("topic", flat=True)
+        domains[number].topics.exclude(slug__in=topics).exclude(slug__in=in_use).delete()
     return ImportReport(created=created, updated=updated, unchanged=unchanged)
-
-
-def store_topics(domain: Domain, topics: dict[str, str]) -> None:
-    """Make the domain's topics those of its file, in the file's order; a topic no longer declared goes
-    unless a stored question (of a file not imported this time) still names it."""
-    for position, (slug, title) in enumerate(topics.items()):
-        Topic.objects.update_or_create(
-            domain=domain, slug=slug, defaults={"title": title, "position": position}
-        )
-    in_use = Question.objects.filter(domain=domain).values_list("topic", flat=True)
-    domain.topics.exclude(slug__in=topics).exclude(slug__in=in_use).delete()
 
 
 def apply_content(question: Question, content: dict, domain: Domain, status: str, topic: str = "") -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from exams.models import Question
+from exams.models import Domain, Question, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,35 @@ def test_preview_interprets_an_expression(api):
         "/api/v1/preview/", {"symbols": {"A": {"shape": "big"}}, "answer": "A"}, format="json"
     )
     assert broken_symbols.status_code == 400
+
+
+def test_a_question_names_one_of_its_domains_topics_in_the_entry(api):
+    Topic.objects.create(domain=Domain.objects.get(number=3), slug="linear-forms", title="Linear forms")
+    unknown = api.post(
+        "/api/v1/questions/", {"domain": 3, "entry": {**ENTRY, "topic": "quadratic-forms"}}, format="json"
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["details"]["topic"] == [
+        "'quadratic-forms' is not a topic of domain 3 (its topics: linear-forms)."
+    ]
+    created = api.post(
+        "/api/v1/questions/", {"domain": 3, "entry": {**ENTRY, "topic": "linear-forms"}}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["entry"]["topic"] == "linear-forms"
+    assert Question.objects.get(slug="api-linear-form").topic == "linear-forms"
+    moved = api.put(
+        "/api/v1/questions/api-linear-form/", {"domain": 3, "entry": {**ENTRY, "topic": ""}}, format="json"
+    )
+    assert moved.status_code == 200
+    assert "topic" not in moved.json()["entry"]
+    assert Question.objects.get(slug="api-linear-form").current_version.number == 1
+
+
+@pytest.mark.parametrize("topic", ["bad\x00topic", "x" * 101, "Not A Slug", 7])
+def test_a_malformed_topic_is_a_clear_error(api, topic):
+    response = api.post(
+        "/api/v1/questions/", {"domain": 3, "entry": {**ENTRY, "topic": topic}}, format="json"
+    )
+    assert response.status_code == 400
+    assert "topic" in response.json()["error"]["details"]

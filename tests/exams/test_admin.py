@@ -2,7 +2,7 @@
 
 import pytest
 
-from exams.models import Domain, Question
+from exams.models import Domain, Question, Topic
 
 pytestmark = pytest.mark.django_db
 ADD_URL = "/author/bank/exams/question/add/"
@@ -137,3 +137,14 @@ def test_authors_cannot_delete_questions(client, author, make_question):
         client.post(f"/author/bank/exams/question/{question.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_a_question_gets_one_of_its_domains_topics(client, author):
+    Topic.objects.create(domain=Domain.objects.get(number=3), slug="gradients", title="Gradients")
+    client.force_login(author)
+    response = client.post(ADD_URL, question_form(answer="3", abs_tolerance="0.001", topic="hessians"))
+    assert response.status_code == 200
+    assert errors_of(response)["topic"] == ["'hessians' is not a topic of domain 3 (its topics: gradients)."]
+    response = client.post(ADD_URL, question_form(answer="3", abs_tolerance="0.001", topic="gradients"))
+    assert response.status_code == 302, errors_of(response)
+    assert Question.objects.get(slug="new-question").topic == "gradients"
