@@ -274,6 +274,11 @@ def validate_content(content: dict, *, check_options: bool = True) -> dict[str, 
             add(name, f"{{{{{unknown}}}}} is not a declared parameter.")
     if errors:
         return errors
+    # Code blocks, in every text (every option of a pool included) of the first variant.
+    first_values = checked.values.get(variants.VALIDATION_SEEDS[0], {})
+    for name, text in _templated_texts(content):
+        for problem in snippets.problems(variants.substitute(text, first_values)):
+            add(name, problem)
 
     # The key must work for every variant: check each one validation draws.
     randomized = bool(parameters or content.get("pool"))
@@ -360,10 +365,6 @@ def _variant_problem(content: dict, variant: Variant, *, engine_checks: bool) ->
     """The (field, message) of the first problem with one variant, or None."""
     resolved = variant.content
     kind = resolved["type"]
-    if engine_checks:  # code in every text, every option of a pool included
-        for name, text in _templated_texts(content):
-            for problem in snippets.problems(variants.substitute(text, variant.values)):
-                return name, problem
     if kind in CHOICE_TYPES:
         if any(option.get("correct_if") for option in content["options"]):
             for problem in option_problems(kind, resolved["options"]):
