@@ -19,7 +19,7 @@ run: setup
 
 test:
 	@scripts/bootstrap --browser
-	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
 
 lint:
 	@scripts/bootstrap

@@ -269,14 +269,14 @@ def validate_content(content: dict, *, check_options: bool = True) -> dict[str, 
     checked = variants.check(parameters, content.get("where") or [])
     for message in checked.problems:
         add("where" if message.startswith("where") else "parameters", message)
-    for name, text in _templated_texts(content):
+    for name, text in templated_texts(content):
         for unknown in sorted(variants.placeholders(text) - set(parameters)):
             add(name, f"{{{{{unknown}}}}} is not a declared parameter.")
     if errors:
         return errors
     # Code blocks, in every text (every option of a pool included) of the first variant.
     first_values = checked.values.get(variants.VALIDATION_SEEDS[0], {})
-    for name, text in _templated_texts(content):
+    for name, text in templated_texts(content):
         for problem in snippets.problems(variants.substitute(text, first_values)):
             add(name, problem)
 
@@ -298,7 +298,7 @@ def validate_content(content: dict, *, check_options: bool = True) -> dict[str, 
     return errors
 
 
-def _templated_texts(content: dict) -> Iterator[tuple[str, str]]:
+def templated_texts(content: dict) -> Iterator[tuple[str, str]]:
     """(field, text) for every text that may hold {{name}} placeholders."""
     for name in ("title", "stem", "solution", "answer", "function", "wrt"):
         yield name, str(content.get(name) or "")

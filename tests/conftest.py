@@ -1,6 +1,6 @@
 import pytest
 
-from exams.models import Domain, Exam, Hint, Option, Question
+from exams.models import Domain, Exam, Hint, Option, Question, Topic
 
 
 @pytest.fixture(autouse=True)
@@ -93,23 +93,41 @@ def redis_url():
     return url
 
 
+def pytest_collection_modifyitems(items):
+    """Tests of the shipped bank run on one xdist worker (make test uses --dist loadgroup), so the bank is
+    validated once per run rather than once per worker."""
+    for item in items:
+        if "shipped_bank" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("shipped-bank"))
+
+
+@pytest.fixture(scope="session")
+def validated_shipped_bank(django_db_setup, django_db_blocker):
+    """The shipped bank read and validated once per test session (validation is most of an import's time)."""
+    from django.conf import settings
+
+    from exams.bank import read_bank
+
+    with django_db_blocker.unblock():
+        restore_course_data()
+        return read_bank(settings.BASE_DIR / "exams" / "bank")
+
+
 @pytest.fixture(scope="module")
-def shipped_bank(django_db_setup, django_db_blocker):
-    """The shipped bank, imported once for the test module (and removed after it).
+def shipped_bank(validated_shipped_bank, django_db_blocker):
+    """The shipped bank, stored once for the test module (and removed after it), as import_bank stores it.
 
     Tests without a database marker run after the transactional ones, whose flush empties every table:
     the course data is put back first.
     """
-    import io
-
-    from django.conf import settings
-    from django.core.management import call_command
+    from exams.bank import store_bank
 
     with django_db_blocker.unblock():
         restore_course_data()
-        call_command("import_bank", str(settings.BASE_DIR / "exams" / "bank"), stdout=io.StringIO())
+        store_bank(validated_shipped_bank)
         yield
         Question.objects.all().delete()
+        Topic.objects.all().delete()
 
 
 @pytest.fixture
