@@ -139,7 +139,7 @@ class VersionInline(ReadOnlyInline, AuthorPermissions, admin.TabularInline):
     ordering = ["-number"]
 
 
-OVERVIEW_FIELDS = ["slug", "domain", "type", "title", "topic", "difficulty", "status", "tags", "author"]
+OVERVIEW_FIELDS = ("slug", "domain", "type", "title", "topic", "difficulty", "status", "tags", "author")
 
 
 @admin.register(Question)

@@ -277,8 +277,8 @@ def validate_content(content: dict, *, check_options: bool = True) -> dict[str, 
     # Code blocks, in every text (every option of a pool included) of the first variant.
     first_values = checked.values.get(variants.VALIDATION_SEEDS[0], {})
     for name, text in templated_texts(content):
-        for problem in snippets.problems(variants.substitute(text, first_values)):
-            add(name, problem)
+        for code_problem in snippets.problems(variants.substitute(text, first_values)):
+            add(name, code_problem)
 
     # The key must work for every variant: check each one validation draws.
     randomized = bool(parameters or content.get("pool"))

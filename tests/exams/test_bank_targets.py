@@ -8,7 +8,7 @@ from exams import bank_targets
 from exams.bank import BankContents, BankEntry, entry_to_content
 
 HINTS = ["A nudge.", "A method.", "Nearly there."]
-BASE = {
+BASE: dict[str, dict] = {
     "numeric": {"answer": "12", "tolerance": {"abs": 1e-9}},
     "expression": {
         "answer": "(A + A^T) x",
