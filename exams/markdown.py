@@ -15,9 +15,7 @@ from django.utils.safestring import mark_safe
 
 from exams import snippets
 
-MATH = r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$|(?<!\\)\$(?!\s)(?P<inline_math>.+?)(?<![\s\\])\$"
-# Code first: at a position where both could start, the code wins and keeps its dollar signs.
-CODE_OR_MATH = re.compile(f"{snippets.CODE.pattern}|{MATH}", re.MULTILINE | re.DOTALL)
+MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(?!\s)(.+?)(?<![\s\\])\$", re.DOTALL)
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "span",
     "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "hr", "sup", "sub",
@@ -29,15 +27,14 @@ def render_markdown(text):
     formulas = []
 
     def lift(match: re.Match) -> str:
-        display, inline = match["display"], match["inline_math"]
-        if display is None and inline is None:
-            return match.group(0)
+        display, inline = match.group(1), match.group(2)
         formulas.append((display is not None, display if display is not None else inline))
         return PLACEHOLDER.format(len(formulas) - 1)
 
-    html = markdown_lib.markdown(
-        CODE_OR_MATH.sub(lift, text or ""), extensions=["fenced_code", "tables", "sane_lists"]
+    lifted = "".join(
+        piece if is_code else MATH.sub(lift, piece) for piece, is_code in snippets.split_code(text or "")
     )
+    html = markdown_lib.markdown(lifted, extensions=["fenced_code", "tables", "sane_lists"])
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "code": {"class"}})
 
     def restore(match):

@@ -1,6 +1,8 @@
 """Code in question texts: ```python blocks run, ```pytorch/```jax/```tensorflow blocks parse, other Python is
 refused; code is shown as code (no math in it) and placeholders in code take their Python form."""
 
+import time
+
 import pytest
 
 from exams import snippets
@@ -127,3 +129,25 @@ def test_the_runner_reports_each_snippets_exception_and_isolates_them():
 
 def test_the_runner_stops_a_snippet_that_runs_too_long():
     assert run_snippets(["while True:\n    pass", "x = 1"], seconds=0.5) == ["ran longer than 0.5 s", None]
+
+
+def test_fences_are_read_as_markdown_reads_them():
+    text = "```python\nopen = 1\n\n````\n```\n\n````jax\n```\ninner\n```\n````\n\n```\nnever closed\n"
+    assert snippets.code_blocks(text) == [
+        snippets.CodeBlock("python", "open = 1\n\n````\n"),
+        snippets.CodeBlock("jax", "```\ninner\n```\n"),
+    ]
+    # An inline span never crosses a blank line, so the second paragraph pairs its own backticks.
+    assert [piece for piece, code in snippets.split_code("`a\n\nb` and `c`") if code] == ["` and `"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["`" * 20_000, "~~~x\n" * 4_000, "".join("`" * k + "a" for k in range(1, 150)), "$`" * 10_000],
+)
+def test_texts_full_of_fences_and_backticks_are_split_without_backtracking(text):
+    # Guards against catastrophic backtracking: the first of these took over a minute with a naive regex.
+    started = time.perf_counter()
+    list(snippets.split_code(text))
+    snippets.problems(text)
+    assert time.perf_counter() - started < 2
