@@ -9,18 +9,27 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from grading.engine import ConfigError, check
+from grading.engine import ConfigError, EngineError, check
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(soft_time_limit=5, time_limit=10)
 def check_expression(symbols, expected, answer):
-    """Grade one free-form answer; returns the engine's result as JSON-safe data."""
+    """Grade one free-form answer; returns the engine's result as JSON-safe data.
+
+    A broken key or an engine failure is nobody's answer's fault: it comes back as verdict `review` (and an
+    ERROR log line), never as a wrong answer, as in attempt grading."""
     try:
         return check(symbols, expected, answer).to_dict()
-    except ConfigError as error:
-        return {"verdict": "invalid", "method": None, "diagnosis": [], "message": f"Question error: {error}"}
+    except (ConfigError, EngineError) as error:
+        logger.error("check_expression could not grade %r against %r: %s", answer, expected, error)
+        return {
+            "verdict": "review",
+            "method": None,
+            "diagnosis": [],
+            "message": "This answer could not be graded automatically and was put up for review.",
+        }
 
 
 # Late acknowledgement: a worker killed mid-task leaves the message on the broker for the next worker, and

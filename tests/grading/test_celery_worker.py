@@ -35,3 +35,12 @@ def test_a_wrong_answer_comes_back_diagnosed(worker):
     outcome = result.get(timeout=60)
     assert outcome["verdict"] == "incorrect"
     assert "sign" in outcome["diagnosis"]
+
+
+@pytest.mark.worker
+def test_a_broken_key_comes_back_for_review_not_as_a_wrong_answer(worker):
+    result = check_expression.apply_async(args=[SYMBOLS, "(A + A^T", "A x + A' x"], queue=worker.queue)
+    outcome = result.get(timeout=60)
+    assert outcome["verdict"] == "review"
+    assert "review" in outcome["message"]
+    assert worker.poll() is None, "the worker must still be running"
