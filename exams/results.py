@@ -54,7 +54,7 @@ class ReviewOption:
     text: str
     chosen: bool | None = None  # known when the learner's answers are shown
     correct: bool | None = None  # known when the key is shown
-    feedback: str = ""  # the author's note on an option the learner chose, with the feedback
+    feedback: str = ""  # the author's note on an option the learner chose, shown with the key
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,8 @@ def _row(item: AttemptQuestion, shows: frozenset[str]) -> ReviewRow:
                 text=option["text"],
                 chosen=option["id"] in chosen if show_answer else None,
                 correct=bool(option["correct"]) if show_key else None,
-                feedback=option.get("feedback", "") if show_answer and option["id"] in chosen else "",
+                # An author's note on a chosen option tends to name the right one: it is part of the key.
+                feedback=option.get("feedback", "") if show_key and option["id"] in chosen else "",
             )
             for option in item.options
         )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from exams.models import Exam
+from exams.models import Exam, Option
 from exams.models.attempts import AttemptError
 from integrations.models import ApiKey, Integration, ProvisionedLearner
 
@@ -97,6 +97,21 @@ def test_feedback_without_the_key_shows_the_answer_but_not_which_option_is_right
     for row in api_result(client, attempt)["questions"]:
         assert "verdict" not in row and "key" not in row
         assert all(set(option) <= {"id", "text", "chosen"} for option in row.get("options", []))
+
+
+def test_an_authors_note_on_the_chosen_option_is_shown_only_with_the_key(client, learner, exam, graded):
+    question = Option.objects.get(text="KEY-OPTION").question
+    question.options.filter(text="KEY-OPTION").update(feedback="KEY-NOTE: right, because it is the key.")
+    question.record_version()
+    policy(exam, ["feedback"])
+    attempt = graded()
+    client.force_login(learner)
+    assert "Your choice:" in page(client, attempt)
+    assert "KEY-NOTE" not in page(client, attempt)
+    assert "KEY-NOTE" not in str(api_result(client, attempt))
+
+    policy(exam, ["feedback", "key"])
+    assert "KEY-NOTE" in page(client, attempt)
 
 
 def test_a_hidden_score_is_hidden_from_the_learner_everywhere_but_not_from_integrations(
