@@ -97,7 +97,7 @@ def pytest_collection_modifyitems(items):
     """Tests of the shipped bank run on one xdist worker (make test uses --dist loadgroup), so the bank is
     validated once per run rather than once per worker."""
     for item in items:
-        if "shipped_bank" in getattr(item, "fixturenames", ()):
+        if "validated_shipped_bank" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("shipped-bank"))
 
 
