@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from exams import bank_targets
 from exams.bank import BankInvalid, read_bank
@@ -29,6 +30,10 @@ class Command(BaseCommand):
             contents = read_bank(path, validate=False)
         except FileNotFoundError as error:
             raise CommandError(str(error)) from None
+        except DatabaseError:  # the domains live in the database
+            raise CommandError(
+                "The database has no domains yet: run `python manage.py migrate` first (make run does)."
+            ) from None
         except BankInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
