@@ -1,6 +1,9 @@
-"""dxam inside an LMS's iframe in Chromium with third-party cookies blocked: the learner takes the exam in the
-window the launch opens, and the platform's gradebook receives the score. And a REST integration's launch
-link: the learner takes the exam and reaches the certificate."""
+"""dxam inside an LMS's iframe in Chromium: with third-party cookies blocked the learner takes the exam in
+the window the launch opens; with them allowed, inside the frame. Either way the platform's gradebook
+receives the score. And a REST integration's launch link: the learner takes the exam and reaches the
+certificate."""
+
+import json
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +12,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Chromium's own switch for blocking third-party cookies (the third-party cookie phase-out).
 BLOCK_THIRD_PARTY_COOKIES = "--test-third-party-cookie-phaseout"
+# Debian's Chromium blocks third-party cookies by default, also in a fresh persistent profile and whatever
+# the switches (the cookie is refused for "UserPreferences", per CDP's Network.responseReceivedExtraInfo).
+# The user's choice that allows them is the profile preference behind Settings → Third-party cookies:
+# profile.cookie_controls_mode = 0 (CookieControlsMode::kOff). An incognito context (Playwright's
+# browser.new_context) ignores it, so the control test needs a persistent profile with that preference.
+ALLOW_THIRD_PARTY_COOKIES = {"profile": {"cookie_controls_mode": 0}}
 
 
 @pytest.fixture
@@ -17,6 +26,17 @@ def blocking_browser(playwright, browser_type_launch_args):
     browser = playwright.chromium.launch(**{**browser_type_launch_args, "args": args})
     yield browser
     browser.close()
+
+
+@pytest.fixture
+def allowing_context(playwright, browser_type_launch_args, tmp_path):
+    """A browser whose user allows third-party cookies: a persistent profile with that preference set."""
+    profile = tmp_path / "chromium-profile"
+    (profile / "Default").mkdir(parents=True)
+    (profile / "Default" / "Preferences").write_text(json.dumps(ALLOW_THIRD_PARTY_COOKIES))
+    context = playwright.chromium.launch_persistent_context(profile, **browser_type_launch_args)
+    yield context
+    context.close()
 
 
 def answer_all_and_submit(page, answers):
@@ -64,6 +84,30 @@ def test_a_learner_takes_an_exam_from_the_lms_with_third_party_cookies_blocked(
     [score] = lms.recorded()["scores"]
     assert score["scoreGiven"] == 100 and score["userId"] == "sub-e2e"
     context.close()
+
+
+def test_a_learner_takes_an_exam_inside_the_lms_frame_when_third_party_cookies_are_allowed(
+    allowing_context,
+    lms,
+    registration,
+    certifying_exam,
+    screenshot,  # noqa: F811
+):
+    course = lms.launch_for(user="sub-framed", name="Ada Lovelace", email="ada@example.org", exam="cert")
+    page = allowing_context.pages[0]
+    page.goto(course["course_url"])
+    frame = page.frame_locator("#tool")
+    # The launch page saw its probe cookie and went on in place: the exam's start page is in the frame.
+    frame.get_by_role("button", name="Start the exam").click()
+    answer_all_and_submit(frame, ["2", "2"])
+    expect(frame.get_by_role("heading", name="Score: 100.0%")).to_be_visible(timeout=30_000)
+    screenshot(page, "lti-exam-in-frame")
+    assert allowing_context.pages == [page], "dxam opened a window of its own"
+    [tool_frame] = [f for f in page.frames if f.parent_frame is page.main_frame]
+    assert "/lti/launch/" not in tool_frame.url
+    assert "dxam_lti_probe" in tool_frame.evaluate("document.cookie")
+    [score] = lms.recorded()["scores"]
+    assert score["scoreGiven"] == 100 and score["userId"] == "sub-framed"
 
 
 def test_a_rest_provisioned_learner_takes_an_exam_through_a_launch_link(page, live_server, certifying_exam):
