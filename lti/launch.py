@@ -9,6 +9,7 @@ against a registration, the deployment, and the message's required claims. dxam 
 - `aud` must contain the registration's client id, and `azp` must be it when present or when `aud` holds
   several audiences (pylti1p3 reads only the first audience and never looks at `azp`).
 - The nonce must be one this tool issued and is used once: a replayed id_token is refused.
+- The platform's JWKS is cached (lti.platform_keys) instead of fetched on every launch.
 """
 
 from django.db import IntegrityError, transaction
@@ -18,8 +19,9 @@ from lti_tool.models import LtiLaunch
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.registration import TKeySet
 
-from lti import errors, keys, outbound
+from lti import errors, keys, outbound, platform_keys
 from lti.errors import LtiError
 from lti.models import UsedNonce
 
@@ -54,6 +56,12 @@ class ToolConfig(DjangoToolConfig):
 
 
 class DxamMessageLaunch(DjangoMessageLaunch):
+    def fetch_public_key(self, key_set_url: str) -> TKeySet:
+        kid = self._jwt.get("header", {}).get("kid")
+        return platform_keys.key_set(
+            key_set_url, self._requests_session, kid if isinstance(kid, str) else None
+        )
+
     def validate_state(self) -> "DxamMessageLaunch":
         state = self._get_request_param("state")
         if not state or not self._session_service.get_state_params(state):

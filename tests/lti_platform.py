@@ -35,6 +35,10 @@ class Lms:
     def reset(self) -> None:
         requests.post(f"{self.base}/reset", timeout=10)
 
+    def change_keys(self, **change) -> dict:
+        """rotate=True: sign with a new key; cache_control="…": the JWKS's Cache-Control header."""
+        return requests.post(f"{self.base}/keys", json=change, timeout=30).json()
+
     def recorded(self) -> dict:
         return requests.get(f"{self.base}/recorded", timeout=10).json()
 

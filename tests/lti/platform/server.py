@@ -9,16 +9,18 @@ Routes
     GET  /course?hint=          a course page embedding the launch in an iframe
     GET  /start?hint=           the iframe: sends the browser to the tool's OIDC login initiation
     GET  /auth                  OIDC authorization: form-posts a signed id_token to the tool (JSON if asked)
-    GET  /jwks                  the platform's public keys
+    GET  /jwks                  the platform's public key (counted; Cache-Control as the test set it)
     POST /token                 OAuth2 client-credentials grant (checks the tool's client assertion)
     GET, POST /ags/lineitems    line items;  POST /ags/lineitems/N/scores  records a score
     GET  /nrps/memberships      the course's members
     POST /deep-link-return      receives and checks a deep-linking response
     GET  /recorded              (test control) scores, line items and deep-linking responses received
     POST /reset                 (test control) forget them
+    POST /keys                  (test control) {"rotate": true}: sign with a new key from now on (and publish
+                                only that one); {"cache_control": "..."}: the JWKS's Cache-Control header
 
 A launch spec may ask for a tampered token ("tamper": "expired" | "bad_signature" | "wrong_issuer" |
-"unknown_deployment") so the tests can check that the tool refuses it.
+"unknown_deployment" | "unknown_key") so the tests can check that the tool refuses it.
 """
 
 import html
@@ -46,14 +48,28 @@ django.setup()
 from Cryptodome.PublicKey import RSA  # noqa: E402
 from lti_consumer.data import Lti1p3LaunchData  # noqa: E402
 from lti_consumer.lti_1p3.consumer import LtiAdvantageConsumer  # noqa: E402
+from lti_consumer.lti_1p3.key_handlers import PlatformKeyHandler  # noqa: E402
 from lti_consumer.utils import cache_lti_1p3_launch_data  # noqa: E402
 
 CLIENT_ID = "dxam-client"
 DEPLOYMENT_ID = "deployment-1"
-KEY = RSA.generate(2048).export_key("PEM").decode()
+
+
+def new_key() -> str:
+    return RSA.generate(2048).export_key("PEM").decode()
+
 
 LOCK = threading.Lock()
-state: dict[str, Any] = {"launches": {}, "scores": [], "lineitems": [], "deep_links": []}
+state: dict[str, Any] = {
+    "launches": {},
+    "scores": [],
+    "lineitems": [],
+    "deep_links": [],
+    "key": new_key(),
+    "key_id": "platform-key-1",
+    "jwks_fetches": 0,
+    "jwks_cache_control": None,
+}
 
 
 class Platform:
@@ -68,8 +84,8 @@ class Platform:
             lti_launch_url=f"{self.tool}/lti/launch/",
             client_id=CLIENT_ID,
             deployment_id=spec.get("deployment_id", DEPLOYMENT_ID),
-            rsa_key=KEY,
-            rsa_key_id="platform-key-1",
+            rsa_key=state["key"],
+            rsa_key_id=state["key_id"],
             redirect_uris=[f"{self.tool}/lti/launch/"],
             tool_keyset_url=f"{self.tool}/lti/jwks/",
         )
@@ -121,6 +137,9 @@ class Platform:
             message = json.loads(_b64(token.split(".")[1]))
             message.update(iat=message["iat"] - 7200, exp=message["iat"] - 3600)
             token = consumer.key_handler.encode_and_sign(message)
+        elif tamper == "unknown_key":  # a well-formed token signed with a key the platform never published
+            message = json.loads(_b64(token.split(".")[1]))
+            token = PlatformKeyHandler(new_key(), "unpublished-key").encode_and_sign(message)
         elif tamper == "bad_signature":
             head, body, signature = token.split(".")
             token = ".".join(
@@ -142,10 +161,11 @@ def app_for(platform: Platform):
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         try:
-            status, content_type, content = route(platform, method, path, query, body, environ)
+            status, content_type, content, *headers = route(platform, method, path, query, body, environ)
         except Exception as error:  # a test platform: report the failure to the caller
             status, content_type, content = "500 Error", "text/plain", f"{type(error).__name__}: {error}"
-        start_response(status, [("Content-Type", content_type)])
+            headers = []
+        start_response(status, [("Content-Type", content_type), *(headers[0] if headers else [])])
         return [content.encode() if isinstance(content, str) else content]
 
     return app
@@ -190,7 +210,20 @@ def route(platform: Platform, method, path, query, body, environ):
         )
         return "200 OK", "text/html", page
     if path == "/jwks":
-        return _json(platform.consumer().get_public_keyset())
+        with LOCK:
+            state["jwks_fetches"] += 1
+            cache_control = state["jwks_cache_control"]
+        extra = [("Cache-Control", cache_control)] if cache_control else []
+        return (*_json(platform.consumer().get_public_keyset()), extra)
+    if path == "/keys" and method == "POST":
+        change = json.loads(body)
+        with LOCK:
+            if change.get("rotate"):
+                number = int(state["key_id"].rsplit("-", 1)[1]) + 1
+                state["key"], state["key_id"] = new_key(), f"platform-key-{number}"
+            if "cache_control" in change:
+                state["jwks_cache_control"] = change["cache_control"]
+        return _json({"key_id": state["key_id"]})
     if path == "/token" and method == "POST":
         try:
             return _json(platform.consumer().access_token(form))
@@ -242,9 +275,10 @@ def route(platform: Platform, method, path, query, body, environ):
         with LOCK:
             for key in ("scores", "lineitems", "deep_links"):
                 state[key].clear()
+            state["jwks_fetches"], state["jwks_cache_control"] = 0, None
         return _json({})
     if path == "/recorded":
-        return _json({key: state[key] for key in ("scores", "lineitems", "deep_links")})
+        return _json({key: state[key] for key in ("scores", "lineitems", "deep_links", "jwks_fetches")})
     return "404 Not Found", "text/plain", "no such route"
 
 
