@@ -11,10 +11,12 @@ setup:
 	$(PY) manage.py createcachetable
 	$(PY) manage.py import_bank exams/bank
 
-# The sweep finalizes abandoned attempts; in production Celery beat runs it (see docker-compose.yml).
+# The sweeps finalize abandoned attempts and retry LTI score posts; in production Celery beat runs them
+# (see docker-compose.yml).
 run: setup
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py sweep_attempts --every 30 & \
+	$(PY) manage.py resend_lti_scores --every 30 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test:

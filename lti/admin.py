@@ -108,7 +108,15 @@ class KeyAdmin(admin.ModelAdmin):
 
 @admin.register(ScorePost)
 class ScorePostAdmin(admin.ModelAdmin):
-    list_display = ["lti_attempt", "score_given", "status", "attempts", "graded_at", "sent_at"]
+    list_display = [
+        "lti_attempt",
+        "score_given",
+        "status",
+        "attempts",
+        "graded_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
     list_filter = ["status"]
     readonly_fields = [field.name for field in ScorePost._meta.fields]
     actions = ["send_again"]
@@ -116,9 +124,9 @@ class ScorePostAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send again")
+    @admin.action(description="Send again (the selected posts not sent yet)")
     def send_again(self, request, queryset):
-        for post in queryset.exclude(status=ScorePost.Status.SENT):
-            post.status = ScorePost.Status.PENDING
-            post.save(update_fields=["status"])
-            post.send_after_commit()
+        unsent = list(queryset.exclude(status=ScorePost.Status.SENT))
+        for post in unsent:
+            post.send_again()
+        messages.success(request, f"{len(unsent)} score post(s) will be sent again.")

@@ -2,8 +2,10 @@
 the origins a platform frames dxam from, launch nonces already used, the attempts an LTI launch started and
 the scores posted back for them."""
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from lti_tool.models import LtiRegistration, LtiResourceLink, LtiUser
@@ -78,6 +80,25 @@ class LtiAttempt(models.Model):
         return isinstance(scopes, list) and "https://purl.imsglobal.org/spec/lti-ags/scope/score" in scopes
 
 
+# Retry policy of a score post: up to SCORE_POST_MAX_ATTEMPTS attempts; after failed attempt n the next one
+# waits LTI_SCORE_RETRY_BASE_SECONDS × 2^(n-1), capped at an hour; then the post is marked failed (admin →
+# Score posts, filter "Failed", action "Send again" starts a new series of attempts).
+SCORE_POST_MAX_ATTEMPTS = 8
+MAX_RETRY_DELAY_SECONDS = 3600
+# How long a queued sending may take to run before the periodic resend (lti.tasks.resend_stale_scores) sends
+# the post itself: its task was lost (broker down, worker killed).
+LOST_TASK_AFTER = timedelta(minutes=5)
+
+
+def retry_delay(attempt: int) -> int:
+    """Seconds to wait after failed attempt `attempt` (1, 2, …) before the next one."""
+    return min(settings.LTI_SCORE_RETRY_BASE_SECONDS * 2 ** (attempt - 1), MAX_RETRY_DELAY_SECONDS)
+
+
+def lost_task_deadline() -> datetime:
+    return timezone.now() + LOST_TASK_AFTER
+
+
 class ScorePost(models.Model):
     """One score sent to the platform's gradebook: one per grading of an attempt (a regrade posts again)."""
 
@@ -91,7 +112,13 @@ class ScorePost(models.Model):
     score_given = models.FloatField()
     score_maximum = models.FloatField(default=100)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Sending attempts of the current series (Send again starts a new one)."
+    )
+    next_attempt_at = models.DateTimeField(
+        default=lost_task_deadline,
+        help_text="While pending: when the periodic resend sends it, unless a queued task has by then.",
+    )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -109,15 +136,32 @@ class ScorePost(models.Model):
     def is_latest(self) -> bool:
         return not self.lti_attempt.score_posts.filter(graded_at__gt=self.graded_at).exists()
 
-    def record(self, error: str, give_up: bool, now=None) -> None:
-        """Store one sending attempt: sent when `error` is empty, else pending (or failed when `give_up`)."""
+    def record(self, error: str, retry_queued: bool, now: datetime | None = None) -> None:
+        """Store one sending attempt: sent when `error` is empty; else pending until its next attempt is due
+        (failed after the last one). `retry_queued`: a Celery retry will make that attempt on time, so the
+        periodic resend only steps in LOST_TASK_AFTER later; in the embedded mode the resend makes it."""
+        now = now or timezone.now()
         self.attempts += 1
         self.last_error = error
         if not error:
-            self.status, self.sent_at = self.Status.SENT, now or timezone.now()
-        elif give_up:
+            self.status, self.sent_at = self.Status.SENT, now
+        elif self.attempts >= SCORE_POST_MAX_ATTEMPTS:
             self.status = self.Status.FAILED
-        self.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        else:
+            self.next_attempt_at = now + timedelta(seconds=retry_delay(self.attempts))
+            if retry_queued:
+                self.next_attempt_at += LOST_TASK_AFTER
+        self.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
+
+    def abandon(self, reason: str) -> None:
+        self.status, self.last_error = self.Status.FAILED, reason
+        self.save(update_fields=["status", "last_error"])
+
+    def send_again(self) -> None:
+        """A staff member's retry: a new series of attempts, starting as soon as the transaction commits."""
+        self.status, self.attempts, self.next_attempt_at = self.Status.PENDING, 0, lost_task_deadline()
+        self.save(update_fields=["status", "attempts", "next_attempt_at"])
+        self.send_after_commit()
 
     def send_after_commit(self) -> None:
         from lti.tasks import post_score

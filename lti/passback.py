@@ -2,8 +2,10 @@
 platform's gradebook (on grading, and again on every regrade)."""
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from lti_tool.models import LtiResourceLink, LtiUser
@@ -83,7 +85,8 @@ def send(post: ScorePost) -> None:
     service.put_grade(grade_of(post), line_item)
 
 
-def stale_posts(now=None):
-    """Pending posts never attempted for five minutes: their task was lost (broker down) and is re-sent."""
-    cutoff = (now or timezone.now()) - timezone.timedelta(minutes=5)
-    return ScorePost.objects.filter(status=ScorePost.Status.PENDING, attempts=0, created_at__lt=cutoff)
+def due_posts(now: datetime | None = None) -> QuerySet[ScorePost]:
+    """Pending posts whose next attempt is due (see ScorePost.record)."""
+    return ScorePost.objects.filter(
+        status=ScorePost.Status.PENDING, next_attempt_at__lte=now or timezone.now()
+    ).order_by("next_attempt_at")

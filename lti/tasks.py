@@ -1,28 +1,24 @@
-"""Celery tasks of the LTI app: grade passback with retries, key retirement, re-sending lost posts.
+"""Celery tasks of the LTI app: grade passback with retries (policy: lti.models.retry_delay), key retirement,
+and the periodic resend of score posts whose next attempt is due.
 
-Retry policy of a score post: up to MAX_ATTEMPTS attempts; after failed attempt n the next one waits
-LTI_SCORE_RETRY_BASE_SECONDS × 2^(n-1), capped at an hour; then the post is marked failed (admin → Score
-posts can send it again). An older grading's post is never sent after a newer one.
+With a broker, a failed post is retried by Celery after its backoff delay. In the embedded mode (tasks run
+eagerly, inside the request that graded the attempt) there is no one to retry later: the periodic resend
+(`manage.py resend_lti_scores --every N`, started by `make run`) makes the next attempt when it is due. An
+older grading's post is never sent after a newer one.
 """
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
-from django.conf import settings
 
 from lti import keys, passback
-from lti.models import ScorePost
+from lti.models import SCORE_POST_MAX_ATTEMPTS, ScorePost, retry_delay
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
-MAX_DELAY_SECONDS = 3600
 
 
-def retry_delay(attempt: int) -> int:
-    return min(settings.LTI_SCORE_RETRY_BASE_SECONDS * 2 ** (attempt - 1), MAX_DELAY_SECONDS)
-
-
-@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_ATTEMPTS - 1)
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=SCORE_POST_MAX_ATTEMPTS - 1)
 def post_score(self, post_id: int) -> None:
     post = (
         ScorePost.objects.select_related("lti_attempt__lti_user__registration", "lti_attempt__attempt__exam")
@@ -32,28 +28,28 @@ def post_score(self, post_id: int) -> None:
     if post is None or post.status != ScorePost.Status.PENDING:
         return
     if not post.is_latest:
-        post.record("Superseded by a later grading of the same attempt.", give_up=True)
+        post.abandon("Superseded by a later grading of the same attempt.")
         return
-    attempt = self.request.retries + 1
     try:
         passback.send(post)
         error = ""
     except Exception as failure:  # the platform or the network: recorded, retried, never lost
         error = f"{type(failure).__name__}: {failure}"[:2000]
-        logger.warning("LTI score post %s failed (attempt %d): %s", post.pk, attempt, error)
-    # In the embedded mode (eager) there is no one to retry later: the sweep re-sends pending posts.
-    give_up = attempt >= MAX_ATTEMPTS
-    post.record(error, give_up=give_up)
-    if error and not give_up and not self.request.is_eager:
-        raise self.retry(countdown=retry_delay(attempt))
+        logger.warning("LTI score post %s failed (attempt %d): %s", post.pk, post.attempts + 1, error)
+    retry_queued = not self.request.is_eager
+    post.record(error, retry_queued=retry_queued)
+    if post.status == ScorePost.Status.PENDING and retry_queued:
+        raise self.retry(countdown=retry_delay(post.attempts))
 
 
 @shared_task(ignore_result=True)
-def resend_stale_scores() -> int:
-    stale = list(passback.stale_posts())
-    for post in stale:
+def resend_stale_scores(now: datetime | None = None) -> int:
+    """Periodic: send the pending posts whose next attempt is due (a retry, or a first sending whose task
+    was lost)."""
+    due = list(passback.due_posts(now))
+    for post in due:
         post_score.delay(post.pk)
-    return len(stale)
+    return len(due)
 
 
 @shared_task(ignore_result=True)
