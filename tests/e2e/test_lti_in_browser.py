@@ -10,33 +10,31 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Chromium's own switch for blocking third-party cookies (the third-party cookie phase-out).
-BLOCK_THIRD_PARTY_COOKIES = "--test-third-party-cookie-phaseout"
-# Debian's Chromium blocks third-party cookies by default, also in a fresh persistent profile and whatever
-# the switches (the cookie is refused for "UserPreferences", per CDP's Network.responseReceivedExtraInfo).
-# The user's choice that allows them is the profile preference behind Settings → Third-party cookies:
-# profile.cookie_controls_mode = 0 (CookieControlsMode::kOff). An incognito context (Playwright's
-# browser.new_context) ignores it, so the control test needs a persistent profile with that preference.
-ALLOW_THIRD_PARTY_COOKIES = {"profile": {"cookie_controls_mode": 0}}
+# Whether Chromium keeps third-party cookies is the user's choice in Settings → Third-party cookies: the
+# profile preference profile.cookie_controls_mode (CookieControlsMode: 0 kOff allows them, 1 kBlockThirdParty
+# blocks them). Debian's Chromium 156 blocks them by default, in a fresh profile and whatever the switches
+# (--test-third-party-cookie-phaseout changes nothing here; CDP's Network.responseReceivedExtraInfo reports
+# the refused cookie with the reason "UserPreferences"). So each test states the user's choice, in a
+# persistent profile: Playwright's browser.new_context has no preferences to set.
+THIRD_PARTY_COOKIES_ALLOWED, THIRD_PARTY_COOKIES_BLOCKED = 0, 1
 
 
 @pytest.fixture
-def blocking_browser(playwright, browser_type_launch_args):
-    args = [*browser_type_launch_args["args"], BLOCK_THIRD_PARTY_COOKIES]
-    browser = playwright.chromium.launch(**{**browser_type_launch_args, "args": args})
-    yield browser
-    browser.close()
+def browser_context(playwright, browser_type_launch_args, tmp_path):
+    """open(cookie_controls_mode): a browser context whose user allows or blocks third-party cookies."""
+    contexts = []
 
+    def open_context(cookie_controls_mode: int):
+        profile = tmp_path / f"chromium-profile-{len(contexts)}"
+        (profile / "Default").mkdir(parents=True)
+        preferences = {"profile": {"cookie_controls_mode": cookie_controls_mode}}
+        (profile / "Default" / "Preferences").write_text(json.dumps(preferences))
+        contexts.append(playwright.chromium.launch_persistent_context(profile, **browser_type_launch_args))
+        return contexts[-1]
 
-@pytest.fixture
-def allowing_context(playwright, browser_type_launch_args, tmp_path):
-    """A browser whose user allows third-party cookies: a persistent profile with that preference set."""
-    profile = tmp_path / "chromium-profile"
-    (profile / "Default").mkdir(parents=True)
-    (profile / "Default" / "Preferences").write_text(json.dumps(ALLOW_THIRD_PARTY_COOKIES))
-    context = playwright.chromium.launch_persistent_context(profile, **browser_type_launch_args)
-    yield context
-    context.close()
+    yield open_context
+    for context in contexts:
+        context.close()
 
 
 def answer_all_and_submit(page, answers):
@@ -54,15 +52,15 @@ def answer_all_and_submit(page, answers):
 
 
 def test_a_learner_takes_an_exam_from_the_lms_with_third_party_cookies_blocked(
-    blocking_browser,
+    browser_context,
     lms,
     registration,
     certifying_exam,
     screenshot,  # noqa: F811
 ):
     course = lms.launch_for(user="sub-e2e", name="Grace Hopper", email="grace@example.org", exam="cert")
-    context = blocking_browser.new_context()
-    page = context.new_page()
+    context = browser_context(THIRD_PARTY_COOKIES_BLOCKED)
+    page = context.pages[0]
     page.goto(course["course_url"])
     frame = page.frame_locator("#tool")
     open_link = frame.get_by_role("link", name="Open dxam in a new window")
@@ -83,18 +81,18 @@ def test_a_learner_takes_an_exam_from_the_lms_with_third_party_cookies_blocked(
     expect(exam.get_by_role("link", name="View your certificate")).to_be_visible()
     [score] = lms.recorded()["scores"]
     assert score["scoreGiven"] == 100 and score["userId"] == "sub-e2e"
-    context.close()
 
 
 def test_a_learner_takes_an_exam_inside_the_lms_frame_when_third_party_cookies_are_allowed(
-    allowing_context,
+    browser_context,
     lms,
     registration,
     certifying_exam,
     screenshot,  # noqa: F811
 ):
     course = lms.launch_for(user="sub-framed", name="Ada Lovelace", email="ada@example.org", exam="cert")
-    page = allowing_context.pages[0]
+    context = browser_context(THIRD_PARTY_COOKIES_ALLOWED)
+    page = context.pages[0]
     page.goto(course["course_url"])
     frame = page.frame_locator("#tool")
     # The launch page saw its probe cookie and went on in place: the exam's start page is in the frame.
@@ -102,7 +100,7 @@ def test_a_learner_takes_an_exam_inside_the_lms_frame_when_third_party_cookies_a
     answer_all_and_submit(frame, ["2", "2"])
     expect(frame.get_by_role("heading", name="Score: 100.0%")).to_be_visible(timeout=30_000)
     screenshot(page, "lti-exam-in-frame")
-    assert allowing_context.pages == [page], "dxam opened a window of its own"
+    assert context.pages == [page], "dxam opened a window of its own"
     [tool_frame] = [f for f in page.frames if f.parent_frame is page.main_frame]
     assert "/lti/launch/" not in tool_frame.url
     assert "dxam_lti_probe" in tool_frame.evaluate("document.cookie")
