@@ -6,6 +6,7 @@ certificate."""
 import json
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,6 +105,9 @@ def test_a_learner_takes_an_exam_inside_the_lms_frame_when_third_party_cookies_a
     [tool_frame] = [f for f in page.frames if f.parent_frame is page.main_frame]
     assert "/lti/launch/" not in tool_frame.url
     assert "dxam_lti_probe" in tool_frame.evaluate("document.cookie")
+    # The session lives in the frame because its cookie is SameSite=None; Secure (lti.middleware).
+    [session] = [cookie for cookie in context.cookies() if cookie["name"] == settings.SESSION_COOKIE_NAME]
+    assert session["sameSite"] == "None" and session["secure"]
     [score] = lms.recorded()["scores"]
     assert score["scoreGiven"] == 100 and score["userId"] == "sub-framed"
 
