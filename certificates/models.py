@@ -95,6 +95,43 @@ class Certificate(models.Model):
                 certificate.save()
         return certificate
 
+    @classmethod
+    def settle(cls, learner, exam, reason, now=None) -> "tuple[Certificate | None, str | None]":
+        """After grades changed (a regrade, a voided attempt): the certificate follows the learner's best
+        passing attempt. Returns the certificate and what happened to it: "issued", "reinstated" (after an
+        earlier regrade with the same `reason` revoked it), "revoked", or None (nothing, or only its score and
+        attempt moved).
+
+        A certificate revoked for another reason (by hand) is never reinstated here.
+        """
+        from exams.models import Attempt
+
+        if not exam.certifies:
+            return None, None
+        now = now or timezone.now()
+        best = (
+            Attempt.objects.filter(learner=learner, exam=exam, status=Attempt.Status.GRADED, passed=True)
+            .order_by("-score", "graded_at")
+            .first()
+        )
+        with transaction.atomic():
+            certificate = cls.objects.select_for_update().filter(learner=learner, exam=exam).first()
+            if best is None:
+                if certificate is None or certificate.is_revoked:
+                    return certificate, None
+                certificate.revoke(reason, now)
+                return certificate, "revoked"
+            if certificate is None:
+                return cls.issue_for(best), "issued"
+            if certificate.is_revoked and certificate.revoked_reason != reason:
+                return certificate, None
+            change = "reinstated" if certificate.is_revoked else None
+            certificate.attempt, certificate.score = best, best.score
+            certificate.domain_scores = best.domain_scores
+            certificate.revoked_at, certificate.revoked_reason = None, ""
+            certificate.save()
+        return certificate, change
+
     def revoke(self, reason, now=None):
         self.revoked_at = now or timezone.now()
         self.revoked_reason = reason

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "certificates",
     "integrations",
     "reviews",
+    "analytics",
     "lti",
     "lti_tool",
     "django.contrib.admin",

@@ -1,13 +1,21 @@
+import numpy as np
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.roles import is_admin, is_author
 from config.admin_mixins import ReadOnlyInline
-from exams.models import Domain, Hint, Option, Question, QuestionVersion, Topic
+from exams import assembly
+from exams.exam_forms import ExamForm
+from exams.models import Domain, Exam, Hint, Option, Question, QuestionVersion, Topic
+from exams.models.attempts import candidates
 from exams.question_types import CHOICE_TYPES, validate_content
 
 
@@ -19,7 +27,7 @@ class AuthorSite(admin.AdminSite):
     index_title = "Question bank"
 
     def has_permission(self, request):
-        return request.user.is_active and request.user.is_authenticated and request.user.is_author
+        return is_author(request.user)
 
     def login(self, request, extra_context=None):
         return redirect_to_login(request.get_full_path())
@@ -32,16 +40,16 @@ class AuthorPermissions:
     """Authors and admins edit the bank by role (authors hold no model permissions); only admins delete."""
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_author
+        return is_author(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_author
+        return is_author(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_author
+        return is_author(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_staff
+        return is_admin(request.user)
 
 
 class TagsField(forms.CharField):
@@ -162,7 +170,7 @@ class QuestionAdmin(AuthorPermissions, admin.ModelAdmin):
     ]
 
     def has_module_permission(self, request):
-        return request.user.is_author
+        return is_author(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj else []
@@ -222,3 +230,107 @@ class DomainAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+MAX_SAMPLE_SEED = 2**31 - 1
+
+
+@admin.register(Exam)
+class ExamAdmin(admin.ModelAdmin):
+    """Exams for admins: the blueprint as a grid (or JSON), validated by Exam.clean field by field, a sample
+    form drawn from today's bank, and publishing."""
+
+    form = ExamForm
+    list_display = [
+        "title", "slug", "mode", "question_count", "time_limit_minutes", "pass_mark", "certifies",
+        "opens_at", "closes_at", "max_attempts", "is_published", "links",
+    ]  # fmt: skip
+    list_filter = ["is_published", "mode", "certifies"]
+    search_fields = ["slug", "title"]
+    prepopulated_fields = {"slug": ["title"]}
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "mode", "is_published", "position"]}),
+        ("Marking", {"fields": ["time_limit_minutes", "pass_mark", "certifies"]}),
+        ("Questions", {"fields": ["blueprint_grid", "blueprint"]}),
+        ("Review options", {"fields": ["review_after_submission", "review_after_close"]}),
+        ("Availability", {"fields": ["opens_at", "closes_at", "max_attempts"]}),
+    ]
+
+    def has_module_permission(self, request):
+        return is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Attempts and certificates point at exams: unpublish instead (deleting one that has them is refused).
+        return is_admin(request.user) and (obj is None or not obj.attempts.exists())
+
+    @admin.display(description="")
+    def links(self, exam):
+        sample = reverse("admin:exams_exam_sample", args=[exam.pk])
+        return format_html('<a href="{}">sample form</a>', sample)
+
+    def get_urls(self):
+        sample = path(
+            "<path:object_id>/sample/", self.admin_site.admin_view(self.sample_view), name="exams_exam_sample"
+        )
+        return [sample, *super().get_urls()]
+
+    def sample_view(self, request, object_id):
+        """A form drawn by the exam's blueprint from the published bank, as a learner could get it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        exam = get_object_or_404(Exam, pk=object_id) if str(object_id).isdigit() else None
+        if exam is None:
+            raise Http404("No such exam.")
+        seed = _sample_seed(request)
+        context = {**self.admin_site.each_context(request), "title": f"A sample form of {exam}", "exam": exam,
+                   "seed": seed, "next_seed": (seed + 1) % MAX_SAMPLE_SEED, "opts": self.opts}  # fmt: skip
+        try:
+            drawn = assembly.FormAssembler(exam.blueprint, candidates()).draw(np.random.default_rng(seed))
+        except (assembly.Shortfall, KeyError, TypeError, ValueError) as error:
+            context["problem"] = str(error)
+        else:
+            titles = dict(Question.objects.filter(pk__in=[c.pk for c in drawn]).values_list("pk", "title"))
+            context["questions"] = [(candidate, titles.get(candidate.pk, "")) for candidate in drawn]
+        return TemplateResponse(request, "admin/exams/exam/sample_form.html", context)
+
+    @admin.action(description="Publish the selected exams")
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish the selected exams (they leave the catalogue; attempts stay)")
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published):
+        refused = []
+        for exam in queryset:
+            if published:
+                try:
+                    exam.clean()
+                except ValidationError as error:
+                    refused.append(f"{exam.slug} ({'; '.join(error.messages)})")
+                    continue
+            Exam.objects.filter(pk=exam.pk).update(is_published=published)
+        if refused:
+            self.message_user(request, f"Not published: {', '.join(refused)}", messages.ERROR)
+        done = queryset.count() - len(refused)
+        self.message_user(
+            request, f"{done} exam(s) {'published' if published else 'unpublished'}.", messages.SUCCESS
+        )
+
+
+def _sample_seed(request):
+    try:
+        return min(max(int(request.GET.get("seed", 0)), 0), MAX_SAMPLE_SEED - 1)
+    except ValueError:
+        return 0

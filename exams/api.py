@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import is_author
 from config.api import PreviewThrottle, integration_of
 from config.api_errors import error_body
 from exams import bank
@@ -389,7 +390,7 @@ class AuthorsOnly:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if integration_of(request) is None and not request.user.is_author:
+        if integration_of(request) is None and not is_author(request.user):
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Only authors may manage the question bank.")

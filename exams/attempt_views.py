@@ -68,6 +68,7 @@ def question_page(request, attempt_id, position):
     response = getattr(item, "response", None)
     feedback = response if attempt.exam.is_practice and response and response.verdict else None
     now = timezone.now()
+    item.mark_seen(now)
     context = {
         "attempt": attempt,
         "exam": attempt.exam,

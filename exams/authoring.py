@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
+from accounts.roles import is_author
 from exams.models import Question
 from exams.models.attempts import grade_or_fail
 from exams.question_types import CHOICE_TYPES, learner_view
@@ -21,7 +22,7 @@ def author_required(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_author:
+        if not is_author(request.user):
             raise PermissionDenied("Only authors can see this page.")
         return view(request, *args, **kwargs)
 

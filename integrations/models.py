@@ -128,6 +128,8 @@ class WebhookEndpoint(models.Model):
     class Event(models.TextChoices):
         ATTEMPT_GRADED = "attempt.graded", "An attempt of one of its learners was graded"
         CERTIFICATE_ISSUED = "certificate.issued", "One of its learners earned a certificate"
+        ATTEMPT_REGRADED = "attempt.regraded", "An attempt of one of its learners was regraded"
+        CERTIFICATE_REVOKED = "certificate.revoked", "A certificate of one of its learners was revoked"
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(

@@ -3,8 +3,10 @@
 Events
 ------
 `attempt.graded` (once per attempt) and `certificate.issued` (once per certificate: a later, better pass
-updates the certificate's score but sends nothing). Each is sent to every active endpoint of every
-integration that provisioned the learner and subscribes to it, with a body of the form
+updates the certificate's score but sends nothing; a certificate reinstated by a regrade is issued again).
+After a regrade (analytics.regrade): `attempt.regraded` (once per regrade that changed the attempt, with the
+old and new score and pass) and `certificate.revoked` (once per revocation). Each is sent to every active
+endpoint of every integration that provisioned the learner and subscribes to it, with a body of the form
 
     {"event": "attempt.graded", "created_at": "2026-01-31T12:00:00Z", "data": {...}}
 
@@ -211,10 +213,25 @@ def notify_attempt_graded(attempt, now=None):
     return deliveries
 
 
-def notify_certificate_issued(certificate, now=None):
-    """Queue `certificate.issued` for the integrations that provisioned its learner (once per certificate)."""
+def notify_certificate_issued(certificate, now=None, occasion=""):
+    """Queue `certificate.issued` for the integrations that provisioned its learner: once per certificate,
+    and once more per `occasion` (a reinstatement by a regrade names itself, so it is sent too)."""
     if certificate.is_revoked:
         return []
+    event_key = f"certificate.issued:{certificate.code}" + (f":{occasion}" if occasion else "")
+    return _notify_certificate(certificate, Event.CERTIFICATE_ISSUED, event_key, now)
+
+
+def notify_certificate_revoked(certificate, now=None):
+    """Queue `certificate.revoked` (once per revocation) with the reason."""
+    if not certificate.is_revoked:
+        return []
+    event_key = f"certificate.revoked:{certificate.code}:{_iso(certificate.revoked_at)}"
+    extra = {"revoked_at": _iso(certificate.revoked_at), "reason": certificate.revoked_reason}
+    return _notify_certificate(certificate, Event.CERTIFICATE_REVOKED, event_key, now, extra)
+
+
+def _notify_certificate(certificate, event, event_key, now, extra=None):
     verify_url = settings.SITE_URL.rstrip("/") + reverse("verify_certificate", args=[certificate.code])
     deliveries = []
     for provision in _provisions(certificate.learner_id):
@@ -226,9 +243,32 @@ def notify_certificate_issued(certificate, now=None):
             "score_percent": certificate.percent,
             "issued_at": _iso(certificate.issued_at),
             "verify_url": verify_url,
+            **(extra or {}),
         }
-        payload = _envelope(Event.CERTIFICATE_ISSUED, data, now)
+        deliveries += queue_event(provision.integration, event, event_key, _envelope(event, data, now))
+    return deliveries
+
+
+def notify_attempt_regraded(attempt, old_score, old_passed, now=None):
+    """Queue `attempt.regraded` once per regrade that changed the attempt (keyed by its new graded_at)."""
+    deliveries = []
+    for provision in _provisions(attempt.learner_id):
+        data = {
+            "id": str(attempt.pk),
+            "exam": {"slug": attempt.exam.slug, "title": attempt.exam.title},
+            "learner": {"external_id": provision.external_id},
+            "status": attempt.status,
+            "old_score_percent": None if old_score is None else round(old_score * 100, 1),
+            "old_passed": old_passed,
+            "score_percent": attempt.percent,
+            "passed": attempt.passed,
+            "domain_scores": attempt.domain_scores,
+            "graded_at": _iso(attempt.graded_at),
+        }
         deliveries += queue_event(
-            provision.integration, Event.CERTIFICATE_ISSUED, f"certificate.issued:{certificate.code}", payload
+            provision.integration,
+            Event.ATTEMPT_REGRADED,
+            f"attempt.regraded:{attempt.pk}:{_iso(attempt.graded_at)}",
+            _envelope(Event.ATTEMPT_REGRADED, data, now),
         )
     return deliveries

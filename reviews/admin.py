@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.roles import is_admin
 from reviews.models import AnswerForReview
 
 
@@ -23,10 +24,10 @@ class AnswerForReviewAdmin(admin.ModelAdmin):
         return AnswerForReview.objects.reviewable()
 
     def has_module_permission(self, request):
-        return request.user.is_staff
+        return is_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_staff
+        return is_admin(request.user)
 
     def has_add_permission(self, request):
         return False

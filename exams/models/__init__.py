@@ -1,8 +1,10 @@
 from exams.models.attempts import Attempt, AttemptQuestion, Exam, Response
+from exams.models.audit import AttemptEvent, StaffActionError
 from exams.models.questions import Domain, Hint, Option, Question, QuestionVersion, Topic
 
 __all__ = [
     "Attempt",
+    "AttemptEvent",
     "AttemptQuestion",
     "Domain",
     "Exam",
@@ -11,5 +13,6 @@ __all__ = [
     "Question",
     "QuestionVersion",
     "Response",
+    "StaffActionError",
     "Topic",
 ]

@@ -10,6 +10,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from config.queueing import send_after_commit
 from exams import answers, assembly
+from exams.models.audit import StaffActionError
 from exams.models.questions import Domain, Question, QuestionVersion
 from exams.question_types import CHOICE_TYPES, Outcome, grade, learner_view
 from exams.results import (
@@ -86,6 +88,15 @@ class Exam(models.Model):
         help_text="What it shows in addition once the exam has closed for everyone (never without a close "
         "time).",
     )
+    opens_at = models.DateTimeField(
+        null=True, blank=True, help_text="Optional: no attempt starts before this."
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Optional: how many attempts each learner may start (voided ones do not count). Empty for "
+        "unlimited.",
+    )
     is_published = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -114,6 +125,10 @@ class Exam(models.Model):
             errors["time_limit_minutes"] = "A timed exam needs a time limit."
         if not 0 < self.pass_mark <= 100:
             errors["pass_mark"] = "The pass mark is a percentage from 1 to 100."
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            errors["closes_at"] = "The exam must close after it opens."
+        if self.max_attempts == 0:
+            errors["max_attempts"] = "Allow at least one attempt, or leave it empty for unlimited."
         for name in ("review_after_submission", "review_after_close"):
             if problems := review_items_problems(getattr(self, name)):
                 errors[name] = problems
@@ -158,6 +173,10 @@ class Exam(models.Model):
                 return existing
         if self.closes_at is not None and now >= self.closes_at:
             raise AttemptError("This exam has closed: new attempts can no longer be started.")
+        if self.opens_at is not None and now < self.opens_at:
+            raise AttemptError(f"This exam opens on {self.opens_at:%Y-%m-%d at %H:%M} UTC.")
+        if self.max_attempts is not None and self.attempts_counted(learner) >= self.max_attempts:
+            raise AttemptError(f"You have used all {self.max_attempts} attempt(s) this exam allows.")
         seed = int(np.random.default_rng().integers(2**62))
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -170,6 +189,10 @@ class Exam(models.Model):
             attempt.draw_questions(questions_seen(self, learner))
         attempt.schedule_finalization()
         return attempt
+
+    def attempts_counted(self, learner) -> int:
+        """The attempts that count against max_attempts: every one the learner started, except voided ones."""
+        return self.attempts.filter(learner=learner).exclude(status=Attempt.Status.VOIDED).count()
 
     def _deadline(self, learner, now):
         """The time limit (times the learner's multiplier), and never later than the close time."""
@@ -224,6 +247,7 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", "Being graded"
         REVIEW = "review", "Awaiting review"  # graded, but some answers need a person: score provisional
         GRADED = "graded", "Graded"
+        VOIDED = "voided", "Voided by an admin"  # kept for the record; counts for nothing
 
     class FinalizedBy(models.TextChoices):
         LEARNER = "learner", "Submitted by the learner"
@@ -444,6 +468,137 @@ class Attempt(models.Model):
         """The result as the page and the API show it (the one place the review policy is applied)."""
         return build_review(self, self.review_shows(now, for_staff))
 
+    # --- Staff actions (recorded in AttemptEvent: who, when, why) ----------------------------------------
+
+    def _record(self, action, actor, reason, now, **details):
+        from exams.models.audit import AttemptEvent
+
+        return AttemptEvent.objects.create(
+            attempt=self, action=action, actor=actor, at=now, reason=reason.strip(), details=details
+        )
+
+    def _capped_by_close(self, deadline):
+        closes_at = self.exam.closes_at
+        if closes_at is not None and deadline > closes_at:
+            raise StaffActionError(
+                "past_close",
+                f"The exam closes at {closes_at:%Y-%m-%d %H:%M} UTC; move its close time first.",
+            )
+        return deadline
+
+    def _change_deadline(self, deadline, action, actor, reason, now, **details):
+        old = self.deadline
+        self.deadline = deadline
+        self.save(update_fields=["deadline"])
+        self.schedule_finalization()
+        return self._record(
+            action, actor, reason, now, old_deadline=_iso(old), new_deadline=_iso(deadline), **details
+        )
+
+    @transaction.atomic
+    def extend(self, minutes, actor, reason="", now=None):
+        """Give an open, timed attempt `minutes` more; the learner's timer follows the new deadline."""
+        now = now or timezone.now()
+        attempt = self._locked()
+        if attempt.status != self.Status.OPEN:
+            raise StaffActionError(
+                "not_open", "Only an attempt in progress can be extended; reopen it first."
+            )
+        if attempt.deadline is None:
+            raise StaffActionError("untimed", "This attempt has no time limit to extend.")
+        if not 0 < minutes <= 24 * 60:
+            raise StaffActionError("bad_minutes", "Extend by 1 to 1440 minutes.")
+        deadline = attempt._capped_by_close(max(attempt.deadline, now) + timedelta(minutes=minutes))
+        event = attempt._change_deadline(deadline, "extend", actor, reason, now, minutes=minutes)
+        self.refresh_from_db()
+        return event
+
+    @transaction.atomic
+    def grant_accommodation(self, multiplier, actor, reason="", now=None):
+        """Set the learner's time multiplier (all later attempts) and stretch this one if it is running."""
+        now = now or timezone.now()
+        attempt = self._locked()
+        multiplier = Decimal(str(multiplier))
+        if not Decimal(1) <= multiplier <= Decimal(4):
+            raise StaffActionError("bad_multiplier", "The time multiplier is between 1 and 4 (e.g. 1.5).")
+        if not reason.strip():
+            raise StaffActionError("reason_required", "Say why this learner gets extra time.")
+        learner = attempt.learner
+        old_multiplier, learner.time_multiplier = learner.time_multiplier, multiplier
+        learner.save(update_fields=["time_multiplier"])
+        details = {"old_multiplier": str(old_multiplier), "new_multiplier": str(multiplier)}
+        limit = attempt.exam.time_limit_minutes
+        if attempt.status == self.Status.OPEN and attempt.deadline is not None and limit:
+            stretched = attempt.started_at + timedelta(minutes=limit * float(multiplier))
+            if stretched > attempt.deadline:
+                if attempt.exam.closes_at is not None:
+                    stretched = min(stretched, attempt.exam.closes_at)
+                event = attempt._change_deadline(stretched, "accommodation", actor, reason, now, **details)
+                self.refresh_from_db()
+                return event
+        return attempt._record("accommodation", actor, reason, now, **details)
+
+    @transaction.atomic
+    def reopen(self, minutes, actor, reason="", now=None):
+        """Let the learner continue a finished attempt, with their answers, for `minutes` (timed exams).
+
+        Its grades are dropped and it is graded again when submitted. Refused while the learner has another
+        attempt of the exam open, or when a certificate rests on it (void or regrade instead).
+        """
+        now = now or timezone.now()
+        attempt = self._locked()
+        if attempt.status in (self.Status.OPEN, self.Status.VOIDED):
+            raise StaffActionError("not_finished", "Only a submitted or graded attempt can be reopened.")
+        if not reason.strip():
+            raise StaffActionError("reason_required", "Say why this attempt is reopened.")
+        if attempt.exam.open_attempt(attempt.learner) is not None:
+            raise StaffActionError("other_open", "The learner has another attempt of this exam in progress.")
+        if attempt.exam.certificates.filter(attempt=attempt, revoked_at__isnull=True).exists():
+            raise StaffActionError(
+                "certified", "A certificate rests on this attempt: void or regrade it instead."
+            )
+        deadline = None
+        if attempt.exam.time_limit_minutes:
+            if not 0 < minutes <= 24 * 60:
+                raise StaffActionError("bad_minutes", "Reopen for 1 to 1440 minutes.")
+            deadline = attempt._capped_by_close(now + timedelta(minutes=minutes))
+        details = {"old_status": attempt.status, "old_score": attempt.score, "old_passed": attempt.passed}
+        attempt.status, attempt.deadline, attempt.finalized_by = self.Status.OPEN, deadline, ""
+        attempt.submitted_at = attempt.grading_enqueued_at = attempt.graded_at = None
+        attempt.score, attempt.passed, attempt.domain_scores = None, None, {}
+        attempt.save()
+        for response in Response.objects.filter(attempt_question__attempt=attempt):
+            response.forget_check()
+            response.graded_at = None
+            response.save()
+        attempt.schedule_finalization()
+        event = attempt._record("reopen", actor, reason, now, new_deadline=_iso(deadline), **details)
+        self.refresh_from_db()
+        return event
+
+    @transaction.atomic
+    def void(self, actor, reason, now=None):
+        """Set an attempt aside for good (cheating, a broken sitting): it counts for nothing from now on.
+
+        The caller settles the certificate that rested on it (analytics.regrade.settle_certificate).
+        """
+        now = now or timezone.now()
+        attempt = self._locked()
+        if attempt.status == self.Status.VOIDED:
+            raise StaffActionError("already_voided", "This attempt is already voided.")
+        if not reason.strip():
+            raise StaffActionError("reason_required", "Say why this attempt is voided.")
+        details = {"old_status": attempt.status, "old_score": attempt.score, "old_passed": attempt.passed}
+        attempt.status, attempt.passed = self.Status.VOIDED, None
+        attempt.save(update_fields=["status", "passed"])
+        event = attempt._record("void", actor, reason, now, **details)
+        self.refresh_from_db()
+        return event
+
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else None
+
 
 def _totals(items):
     """The attempt's score (fraction) and per-domain {number: {"name", "earned", "possible"}}."""
@@ -508,6 +663,11 @@ class AttemptQuestion(models.Model):
         "order shown. Learners, pages and the API only ever see the opaque ids.",
     )
     flagged = models.BooleanField(default=False)
+    first_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner first opened this question (for time-spent statistics).",
+    )
     # Practice mode: how many hints the learner has opened, and whether the solution is shown.
     hints_shown = models.PositiveSmallIntegerField(default=0)
     solution_shown = models.BooleanField(default=False)
@@ -620,6 +780,12 @@ class AttemptQuestion(models.Model):
             self.__dict__.pop(name, None)
         self.save(update_fields=["version"])
         return self.grade(answer)
+
+    def mark_seen(self, now):
+        """Stamp the first time the learner is shown this question; later visits change nothing."""
+        if self.first_seen_at is None:
+            AttemptQuestion.objects.filter(pk=self.pk, first_seen_at__isnull=True).update(first_seen_at=now)
+            self.first_seen_at = now
 
     @property
     def answered(self):
