@@ -60,7 +60,10 @@ def concrete_urls(world):
             continue
         for action in STAFF_ACTIONS if "<slug:action>" in route else [None]:
             urls.add(
-                "/" + PARAMETER.sub(lambda match: value_for(match.group(2), route, world, action), route)
+                "/"
+                + PARAMETER.sub(
+                    lambda match, r=route, a=action: value_for(match.group(2), r, world, a), route
+                )
             )
     return sorted(urls)
 
