@@ -130,32 +130,33 @@ def shipped_bank(validated_shipped_bank, django_db_blocker):
         Topic.objects.all().delete()
 
 
+def create_question(kind="numeric", options=(), hints=("Think about it.",), **fields):
+    """A valid published question of the given type (overriding any field), with its first version."""
+    defaults = {
+        "slug": f"{kind.replace('_', '-')}-{Question.objects.count() + 1}",
+        "domain": Domain.objects.get(number=2),
+        "type": kind,
+        "title": f"A {kind} question",
+        "stem": "Compute $1 + 1$.",
+        "solution": "It is $2$.",
+        "difficulty": 1,
+        "status": Question.Status.PUBLISHED,
+    }
+    defaults.update(TYPE_DEFAULTS.get(kind, {}))
+    defaults.update(fields)
+    question = Question.objects.create(**defaults)
+    for position, (text, correct) in enumerate(options or TYPE_OPTIONS.get(kind, ())):
+        Option.objects.create(question=question, position=position, text=text, is_correct=correct)
+    for position, text in enumerate(hints):
+        Hint.objects.create(question=question, position=position, text=text)
+    question.record_version()
+    return question
+
+
 @pytest.fixture
 def make_question(db):
     """Create a valid question of the given type (overriding any field) and record its first version."""
-
-    def make(kind="numeric", options=(), hints=("Think about it.",), **fields):
-        defaults = {
-            "slug": f"{kind.replace('_', '-')}-{Question.objects.count() + 1}",
-            "domain": Domain.objects.get(number=2),
-            "type": kind,
-            "title": f"A {kind} question",
-            "stem": "Compute $1 + 1$.",
-            "solution": "It is $2$.",
-            "difficulty": 1,
-            "status": Question.Status.PUBLISHED,
-        }
-        defaults.update(TYPE_DEFAULTS.get(kind, {}))
-        defaults.update(fields)
-        question = Question.objects.create(**defaults)
-        for position, (text, correct) in enumerate(options or TYPE_OPTIONS.get(kind, ())):
-            Option.objects.create(question=question, position=position, text=text, is_correct=correct)
-        for position, text in enumerate(hints):
-            Hint.objects.create(question=question, position=position, text=text)
-        question.record_version()
-        return question
-
-    return make
+    return create_question
 
 
 TYPE_DEFAULTS = {
