@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("author/bank/", author_site.urls),
     path("author/review/", include("reviews.urls")),
+    path("author/statistics/", include("analytics.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(v1_urls)),
     path("api/", include(api_urls)),

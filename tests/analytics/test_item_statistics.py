@@ -135,3 +135,22 @@ def test_the_overview_sorts_and_exports_csv(five_hundred):
     assert by_facility[0].slug == "trace" and by_facility[-1].slug == "determinant"
     lines = to_csv(items).splitlines()
     assert lines[0].startswith("slug,version,title") and len(lines) == 1 + len(items)
+
+
+def test_the_overview_page_sorts_and_switches_and_the_csv_downloads(client, author, five_hundred):
+    client.force_login(author)
+    page = client.get("/author/statistics/?exam=simulated&attempts=all&sort=-facility").content.decode()
+    assert page.index("trace") < page.index("determinant")
+    assert "KR-20" in page or "Cronbach" in page
+    assert "attempts=first" in page
+    export = client.get("/author/statistics/export.csv?exam=simulated&attempts=first")
+    assert export["Content-Type"] == "text/csv"
+    assert "simulated-first-attempts" in export["Content-Disposition"]
+    assert export.content.decode().count("\n") == 7
+
+
+def test_the_question_author_page_shows_its_statistics(client, author, five_hundred):
+    client.force_login(author)
+    page = client.get("/author/questions/easy-choice/").content.decode()
+    assert "Statistics" in page and "facility" in page and "(key)" in page
+    assert "too hard" in client.get("/author/questions/determinant/?attempts=first").content.decode()
