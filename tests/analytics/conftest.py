@@ -24,3 +24,7 @@ def create_simulated_exam():
 @pytest.fixture
 def simulated_exam(db):
     return create_simulated_exam()
+
+
+# The webhook receiver, integration and endpoint of the integrations tests.
+from tests.integrations.conftest import endpoint, integration, receiver  # noqa: E402, F401
