@@ -264,6 +264,8 @@ LOGGING = {
 
 # Exams: answers stamped before the deadline are still accepted this many seconds after it (network delays).
 EXAM_GRACE_SECONDS = envint("EXAM_GRACE_SECONDS", "30")
+# How often an exam page asks whether its deadline moved (an admin's extension) or the attempt ended.
+ATTEMPT_STATUS_POLL_SECONDS = envint("ATTEMPT_STATUS_POLL_SECONDS", "20")
 # Submitted attempts still ungraded after this many seconds are re-enqueued by the sweep.
 GRADING_RETRY_AFTER_SECONDS = envint("GRADING_RETRY_AFTER_SECONDS", "60")
 # Grading one answer is stopped after this many seconds and put up for review (a pathological key must not

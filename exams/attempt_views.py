@@ -7,6 +7,7 @@ Views route; the rules are Attempt and AttemptQuestion methods. JSON endpoints a
 import json
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -33,6 +34,8 @@ def _timing(attempt, now):
         "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
         "remaining_seconds": attempt.remaining_seconds(now),
         "status": attempt.status,
+        # The page asks this often whether the deadline moved (an admin extended it) or the attempt ended.
+        "poll_seconds": settings.ATTEMPT_STATUS_POLL_SECONDS,
     }
 
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from exams.assembly import DIFFICULTY_NAMES
 from exams.models import Domain, Exam
-from exams.results import ReviewItem
+from exams.results import ReviewItem, everything
 
 ANY = 0  # the grid column "any difficulty"
 Cell = tuple[int | None, int]  # (domain number or None for the whole bank, difficulty or ANY)
@@ -118,11 +118,11 @@ class ExamForm(forms.ModelForm):
         "question type, edit the JSON instead.",
     )
     review_after_submission = forms.MultipleChoiceField(
-        choices=ReviewItem.choices, widget=forms.CheckboxSelectMultiple, required=False,
+        choices=ReviewItem.choices, widget=forms.CheckboxSelectMultiple, required=False, initial=everything,
         help_text="What a result shows once graded.",
     )  # fmt: skip
     review_after_close = forms.MultipleChoiceField(
-        choices=ReviewItem.choices, widget=forms.CheckboxSelectMultiple, required=False,
+        choices=ReviewItem.choices, widget=forms.CheckboxSelectMultiple, required=False, initial=everything,
         help_text="What it shows in addition once the exam has closed for everyone (needs a close time).",
     )  # fmt: skip
 

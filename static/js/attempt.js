@@ -82,6 +82,24 @@
     };
     tick();
     window.setInterval(tick, 1000);
+
+    // An admin may extend the time (or void the attempt) while the learner reads: ask the server now and
+    // then, so the countdown shows a new deadline without waiting for the next save.
+    var pollSeconds = timing && timing.poll_seconds ? timing.poll_seconds : 0;
+    var pollStatus = function () {
+      if (finished) return;
+      fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (payload) {
+          correctClock(payload);
+          if (payload.status && payload.status !== "open") {
+            window.location.href = statusUrl.replace(/status$/, "result/");
+          }
+        })
+        .catch(function () { /* offline: the next poll or save corrects the clock */ })
+        .then(function () { window.setTimeout(pollStatus, pollSeconds * 1000); });
+    };
+    if (statusUrl && pollSeconds) window.setTimeout(pollStatus, pollSeconds * 1000);
   }
 
   // --- Autosave with a journal -----------------------------------------------------------------------------
