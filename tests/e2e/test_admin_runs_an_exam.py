@@ -77,8 +77,13 @@ def test_an_admin_extends_a_running_attempt_and_the_learners_timer_shows_it(
     browser, live_server, sign_in, admin_user, learner, two_numeric_questions, settings, screenshot
 ):
     settings.ATTEMPT_STATUS_POLL_SECONDS = 1
-    exam = Exam.objects.create(slug="sitting", title="Extended sitting", description="d", blueprint=[{"count": 2}],
-                               time_limit_minutes=10)  # fmt: skip
+    exam = Exam.objects.create(
+        slug="sitting",
+        title="Extended sitting",
+        description="d",
+        blueprint=[{"count": 2}],
+        time_limit_minutes=10,
+    )
     page = browser.new_context().new_page()
     sign_in(page.context, learner)
     page.goto(f"{live_server.url}/exams/")
