@@ -150,7 +150,7 @@ def _item(version, rows: _Rows, mask: np.ndarray, totals: np.ndarray) -> ItemSta
     ]
     content = version.content
     options = _option_rates(content, answered) if content["type"] in CHOICE_TYPES else ()
-    wrong = _wrong_answers(content, answered) if content["type"] == "expression" else ()
+    wrong = _wrong_answers(version, answered) if content["type"] == "expression" else ()
     facility = float(np.mean(x)) if len(x) else None
     item = ItemStatistics(
         question_id=question.pk,
@@ -201,23 +201,34 @@ def _option_rates(content: dict, answered: list[dict]) -> tuple[OptionRate, ...]
     )
 
 
-def _wrong_answers(content: dict, answered: list[dict]) -> tuple[WrongAnswer, ...]:
-    """Wrong answers grouped by how the engine reads them (so `A'x` and `A^T x` are one) and its diagnosis."""
-    readings: dict[str, str] = {}
+def _wrong_answers(version, answered: list[dict]) -> tuple[WrongAnswer, ...]:
+    """Wrong answers grouped by how the engine reads them (so `A'x` and `A^T x` are one) and its diagnosis.
+
+    Each answer is read with the symbols of the variant its learner was given.
+    """
+    readings: dict[tuple[int, str], str] = {}
     groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for row in answered:
         if row["response__verdict"] == "correct" or not isinstance(row["response__answer"], str):
             continue
-        text = row["response__answer"]
-        if text not in readings:
-            preview = engine.preview(content.get("symbols") or {}, text)
-            readings[text] = preview.latex or text
-        groups[(readings[text], tuple(row["response__diagnosis"] or ()))].append(text)
+        text, seed = row["response__answer"], row["variant_seed"] if version.content.get("parameters") else 0
+        if (seed, text) not in readings:
+            readings[(seed, text)] = _reading(version, seed, text)
+        groups[(readings[(seed, text)], tuple(row["response__diagnosis"] or ()))].append(text)
     ranked = sorted(groups.items(), key=lambda pair: (-len(pair[1]), pair[0]))
     return tuple(
         WrongAnswer(reading, diagnosis, len(texts), Counter(texts).most_common(1)[0][0])
         for (reading, diagnosis), texts in ranked[:WRONG_ANSWERS_SHOWN]
     )
+
+
+def _reading(version, seed: int, text: str) -> str:
+    """The engine's reading of an answer as LaTeX; the text itself when it cannot be read."""
+    try:
+        preview = engine.preview(version.variant(seed).content.get("symbols") or {}, text)
+    except Exception:  # a variant or symbols the engine refuses: the answer is still counted, as typed
+        return text
+    return preview.latex or text
 
 
 def item_statistics(attempt_ids: list[Any], questions: Q | None = None) -> list[ItemStatistics]:
