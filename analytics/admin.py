@@ -215,8 +215,10 @@ class AttemptAdmin(AdminOnly, admin.ModelAdmin):
         )
 
     def staff_action_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        if not self.has_view_permission(request) or action not in STAFF_ACTIONS:
-            raise PermissionDenied if action in STAFF_ACTIONS else Http404("No such action.")
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if action not in STAFF_ACTIONS:
+            raise Http404("No such action.")
         attempt = self.get_object(request, object_id)
         if attempt is None:
             raise Http404("No such attempt.")

@@ -32,7 +32,7 @@ def routes():
 
 
 @pytest.fixture
-def world(certifying_exam, learner, admin_user, take, make_question):
+def world(certifying_exam, learner, admin_user, take):
     """One row of each kind the pages show: a graded attempt with a certificate, a regrade, an integration."""
     attempt = take(certifying_exam, learner, correct=2)
     question = attempt.questions.first().question
