@@ -58,8 +58,11 @@ def independent(exam):
 @pytest.fixture(scope="module")
 def five_hundred(django_db_setup, django_db_blocker):
     """500 simulated learners, committed (outside the tests' transactions, so grading runs as it would)."""
+    from config.celery import app
     from tests.conftest import restore_course_data
 
+    # Set up before the per-test fixtures: grade in-process here too (tasks_run_in_process is per test).
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
     with django_db_blocker.unblock():
         restore_course_data()
         exam = create_simulated_exam()
@@ -67,6 +70,7 @@ def five_hundred(django_db_setup, django_db_blocker):
             simulate_learners(exam, 500, seed=13, locations=LOCATIONS)
             yield exam
         finally:
+            app.conf.task_always_eager = eager
             _remove(exam)
 
 
