@@ -100,7 +100,9 @@ def regrade_attempt(
         attempt.status = Attempt.Status.SUBMITTED
         attempt.save(update_fields=["status"])
         attempt = attempt.grade(now)
-        certificate, certificate_change = Certificate.settle(attempt.learner, attempt.exam, REGRADED, now)
+        certificate, certificate_change = None, None
+        if attempt.status == Attempt.Status.GRADED:  # else an answer waits for a person, who decides
+            certificate, certificate_change = Certificate.settle(attempt.learner, attempt.exam, REGRADED, now)
         change = AttemptChange(
             str(attempt.pk),
             attempt.learner.email,
@@ -115,7 +117,7 @@ def regrade_attempt(
         details = {
             key: value for key, value in change.as_dict().items() if key not in ("attempt_id", "learner")
         }
-        attempt._record("regrade", actor, reason, now, **details)
+        attempt.record_event("regrade", actor, reason, now, **details)
         if notify:
             _notify(attempt, change, certificate, now)
     return change

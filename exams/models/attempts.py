@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from config.queueing import send_after_commit
 from exams import answers, assembly
-from exams.models.audit import StaffActionError
+from exams.models.audit import AttemptEvent, StaffActionError
 from exams.models.questions import Domain, Question, QuestionVersion
 from exams.question_types import CHOICE_TYPES, Outcome, grade, learner_view
 from exams.results import (
@@ -470,9 +470,8 @@ class Attempt(models.Model):
 
     # --- Staff actions (recorded in AttemptEvent: who, when, why) ----------------------------------------
 
-    def _record(self, action, actor, reason, now, **details):
-        from exams.models.audit import AttemptEvent
-
+    def record_event(self, action, actor, reason, now, **details):
+        """Add to the attempt's audit log what an admin did (action, who, when, why, what changed)."""
         return AttemptEvent.objects.create(
             attempt=self, action=action, actor=actor, at=now, reason=reason.strip(), details=details
         )
@@ -491,7 +490,7 @@ class Attempt(models.Model):
         self.deadline = deadline
         self.save(update_fields=["deadline"])
         self.schedule_finalization()
-        return self._record(
+        return self.record_event(
             action, actor, reason, now, old_deadline=_iso(old), new_deadline=_iso(deadline), **details
         )
 
@@ -536,7 +535,7 @@ class Attempt(models.Model):
                 event = attempt._change_deadline(stretched, "accommodation", actor, reason, now, **details)
                 self.refresh_from_db()
                 return event
-        return attempt._record("accommodation", actor, reason, now, **details)
+        return attempt.record_event("accommodation", actor, reason, now, **details)
 
     @transaction.atomic
     def reopen(self, minutes, actor, reason="", now=None):
@@ -572,7 +571,7 @@ class Attempt(models.Model):
             response.graded_at = None
             response.save()
         attempt.schedule_finalization()
-        event = attempt._record("reopen", actor, reason, now, new_deadline=_iso(deadline), **details)
+        event = attempt.record_event("reopen", actor, reason, now, new_deadline=_iso(deadline), **details)
         self.refresh_from_db()
         return event
 
@@ -580,7 +579,7 @@ class Attempt(models.Model):
     def void(self, actor, reason, now=None):
         """Set an attempt aside for good (cheating, a broken sitting): it counts for nothing from now on.
 
-        The caller settles the certificate that rested on it (analytics.regrade.settle_certificate).
+        Certificates live above exams: analytics.staff.void_attempt voids and settles the certificate.
         """
         now = now or timezone.now()
         attempt = self._locked()
@@ -591,7 +590,7 @@ class Attempt(models.Model):
         details = {"old_status": attempt.status, "old_score": attempt.score, "old_passed": attempt.passed}
         attempt.status, attempt.passed = self.Status.VOIDED, None
         attempt.save(update_fields=["status", "passed"])
-        event = attempt._record("void", actor, reason, now, **details)
+        event = attempt.record_event("void", actor, reason, now, **details)
         self.refresh_from_db()
         return event
 
