@@ -15,7 +15,7 @@ setup:
 # (see docker-compose.yml).
 run: setup
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py sweep_attempts --every 30 & \
+	$(PY) manage.py sweep_attempts --every 15 & \
 	$(PY) manage.py resend_lti_scores --every 30 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -228,6 +228,20 @@ CELERY_TASK_ROUTES = {"grading.*": {"queue": "grading"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker restart never stops the worker: it reconnects for ever (no retry limit) ...
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# ... with a consumer that survives a Celery 5.7 bug on the way (config.celery.BrokerRestartSafeConsumer) ...
+CELERY_WORKER_CONSUMER = "config.celery:BrokerRestartSafeConsumer"
+# ... and tasks it was running when the connection went are stopped rather than left unacknowledgeable;
+# grading is idempotent and the broker (or the sweep) sends them again. Celery 6's default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A publish from a request never waits on a broker that vanished without closing the connection.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_keepalive": True,
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
+}
 
 # Security headers. No page loads anything from another origin, so the policy allows only 'self'.
 SECURE_CSP = {
@@ -289,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
     "resend-stale-webhooks": {"task": "integrations.tasks.resend_stale_deliveries", "schedule": 300.0},
     "sweep-attempts": {
         "task": "grading.tasks.sweep_attempts",
-        "schedule": float(envint("SWEEP_SECONDS", "30")),
+        # The sweep is what finalizes attempts at their deadline (no ETA task is held for hours on the
+        # broker: see README.md, "Capacity and scaling"), so it runs often; it is one indexed query.
+        "schedule": float(envint("SWEEP_SECONDS", "15")),
     },
 }

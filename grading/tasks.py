@@ -59,19 +59,12 @@ def grade_attempt(attempt_id):
     return attempt.status
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def finalize_attempt(attempt_id):
-    """Runs at an attempt's deadline (ETA): submit it with what was saved if the learner did not."""
-    from exams.models import Attempt
-
-    attempt = Attempt.objects.filter(pk=attempt_id).first()
-    if attempt is not None:
-        attempt.finalize_if_expired(by=Attempt.FinalizedBy.DEADLINE)
-
-
 @shared_task
 def sweep_attempts():
-    """Catch what the ETA tasks and the queue missed (broker restarts, killed workers)."""
+    """Finalize attempts whose time is up (the learner's page submits on time, but a closed tab does not)
+    and re-enqueue grading the queue lost (broker restarts, killed workers). Run by beat every
+    SWEEP_SECONDS: deadlines deliberately do not rely on ETA tasks, which a worker holds unacknowledged
+    until they are due, so every open attempt would leave one for a broker restart to lose."""
     from exams.models import Attempt
 
     now = timezone.now()

@@ -187,7 +187,6 @@ class Exam(models.Model):
                 deadline=self._deadline(learner, now),
             )
             attempt.draw_questions(questions_seen(self, learner))
-        attempt.schedule_finalization()
         return attempt
 
     def attempts_counted(self, learner) -> int:
@@ -294,15 +293,6 @@ class Attempt(models.Model):
 
     def is_expired(self, now):
         return self.deadline is not None and now > self.deadline + self.grace()
-
-    def schedule_finalization(self):
-        """Have a worker finalize this attempt right after its deadline, even if the learner never returns."""
-        if self.deadline is None:
-            return
-        from grading.tasks import finalize_attempt
-
-        eta = self.deadline + self.grace() + timedelta(seconds=1)
-        send_after_commit(finalize_attempt, [str(self.pk)], f"the finalization of attempt {self.pk}", eta=eta)
 
     # --- Drawing -----------------------------------------------------------------------------------------
 
@@ -488,8 +478,7 @@ class Attempt(models.Model):
     def _change_deadline(self, deadline, action, actor, reason, now, **details):
         old = self.deadline
         self.deadline = deadline
-        self.save(update_fields=["deadline"])
-        self.schedule_finalization()
+        self.save(update_fields=["deadline"])  # the sweep finalizes by the deadline it reads each time
         return self.record_event(
             action, actor, reason, now, old_deadline=_iso(old), new_deadline=_iso(deadline), **details
         )
@@ -570,7 +559,6 @@ class Attempt(models.Model):
             response.forget_check()
             response.graded_at = None
             response.save()
-        attempt.schedule_finalization()
         event = attempt.record_event("reopen", actor, reason, now, new_deadline=_iso(deadline), **details)
         self.refresh_from_db()
         return event

@@ -28,7 +28,7 @@ from django.utils import timezone
 from kombu import Connection
 
 from exams.models import Attempt, Response
-from grading.tasks import finalize_attempt, grade_attempt, sweep_attempts
+from grading.tasks import check_expression, grade_attempt, sweep_attempts
 from tests.workers import WORKER_COMMAND as BASE_WORKER_COMMAND
 from tests.workers import database_url_for_workers, use_broker
 
@@ -403,9 +403,7 @@ def test_a_submission_during_a_broker_outage_is_kept_and_graded_once_the_broker_
     assert f"Could not enqueue the grading of attempt {attempt.pk}" in caplog.text
     assert not broker.tasks("grading")
 
-    # The sweep (here its management command) re-enqueues it, and a worker grades it. The worker starts
-    # after the outage: with Celery 5.7 / kombu 5.7 a worker holding deadline (ETA) tasks when Redis goes
-    # away exits with "Unrecoverable error" instead of reconnecting, so it must be restarted anyway.
+    # The sweep (here its management command) re-enqueues it, and a worker grades it.
     start_worker()
     settings.GRADING_RETRY_AFTER_SECONDS = 0
     call_command("sweep_attempts")
@@ -421,9 +419,10 @@ def test_the_sweep_regrades_what_a_broker_restart_lost_and_finalizes_expired_att
     # An attempt abandoned ten minutes ago: its five minutes and the grace period are over.
     abandoned = answered(exam, learner, right=1, now=timezone.now() - timedelta(minutes=10))
     assert abandoned.is_expired(timezone.now())
-    assert {name for name, _, _ in broker.tasks("grading")} == {grade_attempt.name, finalize_attempt.name}
+    # Deadlines are the sweep's job: starting an attempt leaves no task on the broker.
+    assert {name for name, _, _ in broker.tasks("grading")} == {grade_attempt.name}
 
-    broker.stop()  # a broker restart: the grading task and the deadline's finalization are lost
+    broker.stop()  # a broker restart: the grading task is lost
     broker.start()
     assert not broker.tasks("grading")
     start_worker()
@@ -445,3 +444,24 @@ def test_the_sweep_regrades_what_a_broker_restart_lost_and_finalizes_expired_att
     assert sweep_attempts() == {"finalized": 0, "requeued": 1}
     wait_for(lambda: graded(submitted), "the submitted attempt to be graded")
     assert_graded_once(submitted, 1.0)
+
+
+@pytest.mark.parametrize("pool", ["solo", "prefork"])
+def test_a_worker_holding_unacknowledged_tasks_survives_a_broker_restart_and_keeps_grading(
+    exam, learner, broker, start_worker, pool
+):
+    worker = start_worker(pool)
+    # A task due in an hour: the worker takes it at once and holds it, unacknowledged, until it is due.
+    check_expression.apply_async(args=[{"x": {"shape": [1, 1]}}, "x", "x"], countdown=3600)
+    wait_for(lambda: broker.tasks("unacked"), "the worker to hold the delayed task")
+
+    broker.stop()  # Celery 5.7 alone exits here: "Unrecoverable error: AttributeError(...'hostname')"
+    broker.start()
+
+    attempt = answered(exam, learner, right=3)
+    attempt.submit()
+    wait_for(lambda: graded(attempt), "the same worker to grade an attempt submitted after the restart")
+    assert_graded_once(attempt, 0.75)
+    assert worker.process.poll() is None, "the worker must still be running"
+    assert "Unrecoverable error" not in worker.log()
+    assert "Closed the lost broker connection" in worker.log()
