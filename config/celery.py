@@ -5,7 +5,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_prerun, worker_init
 from celery.worker.consumer import Consumer
 from kombu import Connection
 
@@ -27,6 +27,16 @@ def warm_up_grading(**kwargs):
 
     warm_up()
     gc.freeze()
+
+
+@task_prerun.connect
+def beat_the_heart(task=None, **kwargs):
+    """Every task a worker starts is its heartbeat (/healthz's "worker"); tasks run in-process (embedded
+    mode, tests) are no evidence that a worker is alive."""
+    if task is not None and not task.request.is_eager:
+        from config.heartbeat import record_worker_heartbeat
+
+        record_worker_heartbeat()
 
 
 class BrokerRestartSafeConsumer(Consumer):

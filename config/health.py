@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
+from config.heartbeat import worker_heartbeat_status
 
 
 def _database_status():
@@ -31,6 +32,6 @@ def _broker_status():
 
 @never_cache
 def healthz(request):
-    checks = {"database": _database_status(), "broker": _broker_status()}
+    checks = {"database": _database_status(), "broker": _broker_status(), "worker": worker_heartbeat_status()}
     healthy = all(check["status"] != "error" for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

@@ -297,6 +297,9 @@ LTI_KEY_RETIRE_AFTER_SECONDS = envint("LTI_KEY_RETIRE_AFTER_SECONDS", "86400")
 LTI_SCORE_RETRY_BASE_SECONDS = envint("LTI_SCORE_RETRY_BASE_SECONDS", "10")
 # A platform's JWKS is cached for its Cache-Control max-age, or this long when it sends none.
 LTI_JWKS_CACHE_SECONDS = envint("LTI_JWKS_CACHE_SECONDS", "900")
+# /healthz reports the worker "stale" when no worker has started a task for this long (beat's sweep gives
+# a live worker one every SWEEP_SECONDS).
+WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", "60")
 CELERY_BEAT_SCHEDULE = {
     "retire-lti-keys": {"task": "lti.tasks.retire_old_keys", "schedule": 3600.0},
     "resend-stale-lti-scores": {"task": "lti.tasks.resend_stale_scores", "schedule": 300.0},
