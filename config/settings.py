@@ -5,6 +5,7 @@ tasks run in-process, e-mail printed to the console. Production sets DEBUG=0, SE
 (PostgreSQL), CELERY_BROKER_URL (Redis) and the host names; see README.md and docker-compose.yml.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -110,7 +111,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
+        # Persistent connections (checked before reuse): opening one costs more than many a request.
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -148,6 +151,20 @@ LOGOUT_REDIRECT_URL = "home"
 # Sign-in attempts allowed per e-mail address and per client address (django-ratelimit rate strings).
 LOGIN_RATE_PER_ACCOUNT = os.environ.get("LOGIN_RATE_PER_ACCOUNT", "5/5m")
 LOGIN_RATE_PER_IP = os.environ.get("LOGIN_RATE_PER_IP", "30/5m")
+
+
+def envnetworks(name, default):
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in envlist(name, default)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must list IP addresses or networks (CIDR): {error}") from None
+
+
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed when they connect; the
+# client address for sign-in limits is then the nearest address they forwarded (config.client_address).
+# Empty: X-Forwarded-For is ignored and the client is REMOTE_ADDR.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")
+RATELIMIT_IP_META_KEY = "config.client_address.client_address"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -818,7 +818,7 @@ def _print_cpu(report: Report, cpu: dict, rows: list[dict], config: Config, stac
         f"stack: gunicorn {config.web_workers} × {config.web_class}"
         f"{f' ({config.web_threads} threads)' if config.web_class == 'gthread' else ''}, "
         f"Celery concurrency {config.worker_concurrency}, PostgreSQL {config.postgres}, "
-        f"DATABASE_CONN_MAX_AGE={stack.env.get('DATABASE_CONN_MAX_AGE', '0 (default)')}"
+        f"DATABASE_CONN_MAX_AGE={stack.env.get('DATABASE_CONN_MAX_AGE', '60 (default)')}"
     )
 
 

@@ -364,6 +364,8 @@ class Stack:
             "OMP_NUM_THREADS": "1",
             **self.options.extra_env,
         }
+        # The harness is the TLS proxy in front of the app (PROXY=1 adds X-Forwarded-For per learner).
+        env.setdefault("TRUSTED_PROXIES", "127.0.0.1")
         if self.options.profile_dir:
             env["LOAD_PROFILE_DIR"] = str(self.options.profile_dir)
         return env
