@@ -133,6 +133,12 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dxam_cache"}}
+# Sessions are read from the cache and written through to the database (which keeps them if the cache is
+# lost): with Redis, reading one costs no query. Never saved on a request that did not change it.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+)
+SESSION_SAVE_EVERY_REQUEST = False
 # django-ratelimit wants memcached or django-redis. Django's own RedisCache increments atomically too; the
 # database cache of the embedded mode may undercount under heavy concurrency, which a single local
 # process never produces. Production sets CACHE_URL.

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from exams.models import Attempt
+from exams.models import Attempt, AttemptQuestion
 from exams.models.attempts import AttemptError
 from exams.question_types import interpret
 
@@ -64,7 +64,9 @@ def question_page(request, attempt_id, position):
     if attempt.status != Attempt.Status.OPEN:
         messages.info(request, "This attempt has been submitted.")
         return redirect("attempt_result", attempt.pk)
-    items = list(attempt.questions.select_related("version", "response"))
+    # The navigation needs every question's state but only this one's content (its version is loaded on
+    # its own: reading forty versions' content would cost more than the page).
+    items = list(attempt.questions.select_related("response"))
     if not 1 <= position <= len(items):
         raise Http404("No such question in this attempt.")
     item = items[position - 1]
@@ -103,7 +105,7 @@ def save_answer(request, attempt_id, position):
             payload = json.loads(request.body or b"{}")
             answer, saved_at = payload.get("answer"), _parse_stamp(payload.get("saved_at"))
         else:
-            item = attempt.question_at(position)
+            item = attempt.question_for_saving(position)
             answer, saved_at = _submitted_answer(request, item), None
         response = attempt.save_answer(position, answer, saved_at=saved_at)
     except (AttemptError, ValueError) as error:
@@ -160,11 +162,13 @@ def flag(request, attempt_id, position):
 @require_POST
 def preview(request, attempt_id, position):
     """How the engine reads the answer typed so far (the live "interpreted as" line); writes nothing."""
-    attempt = get_object_or_404(Attempt, pk=attempt_id, learner=request.user)
-    try:
-        item = attempt.question_at(position)
-    except AttemptError as error:
-        return JsonResponse({"ok": False, "error": str(error)}, status=404)
+    item = (
+        AttemptQuestion.objects.select_related("version")
+        .filter(attempt_id=attempt_id, attempt__learner=request.user, position=position)
+        .first()
+    )
+    if item is None:
+        return JsonResponse({"ok": False, "error": "No such question in your attempts."}, status=404)
     if item.is_choice:
         return JsonResponse({"ok": False, "error": ""})
     text = request.POST.get("answer", "")[:2000]

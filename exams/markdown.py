@@ -7,6 +7,7 @@ info string becomes its class (language-python, language-pytorch …), which the
 """
 
 import re
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -23,6 +24,13 @@ ALLOWED_TAGS = {
 PLACEHOLDER = "DXAMMATH{}X"
 
 
+# Question texts come from frozen versions and variants, so the same few thousand texts are rendered again
+# and again (every question page, every result page): each process renders a text once. Rendering is a
+# pure function of the text; entries are a few kilobytes of HTML.
+RENDERED_TEXTS_KEPT = 4096
+
+
+@lru_cache(maxsize=RENDERED_TEXTS_KEPT)
 def render_markdown(text):
     formulas = []
 

@@ -4,8 +4,10 @@ Everything here works on a question's content (the plain data a QuestionVersion 
 rules serve the admin, the importer, the author preview and the grading of attempts.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -517,12 +519,20 @@ class Interpretation:
 
 
 def interpret(content, text):
-    kind = content["type"]
+    """The live preview of `text` as an answer to this (variant's) question."""
+    symbols = json.dumps(content.get("symbols"), sort_keys=True) if content["type"] == "expression" else ""
+    return _interpret(content["type"], symbols, text)
+
+
+# The preview fires on every pause in typing and a class types the same answers: each process reads a
+# (symbols, text) pair once. The reading is a pure function of them.
+@lru_cache(maxsize=8192)
+def _interpret(kind: str, symbols_json: str, text: str) -> Interpretation:
     if not text.strip():
         return Interpretation(ok=False, error="")
     try:
         if kind == "expression":
-            preview = engine.preview(content["symbols"], text)
+            preview = engine.preview(json.loads(symbols_json), text)
             return Interpretation(
                 ok=preview.ok, latex=preview.latex or "", shape=preview.shape or "", error=preview.error or ""
             )

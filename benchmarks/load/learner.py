@@ -9,8 +9,9 @@ One `Learner` is one browser tab. Its requests are the ones the page makes:
   journal entry and retries with the script's backoff (2 s doubling to 30 s); each page load flushes the
   journal (entries a navigation cut off);
 - the submit page flushes the journal (and reloads if it had entries), then the confirmed POST;
-- the results page polls the status endpoint after 1 s and then every 1.5 s until it is no longer
-  "submitted" (graded, or provisionally graded awaiting review), then reloads;
+- the live preview asks only for a text it has not read on this page yet (the script keeps the readings);
+- the results page polls the status endpoint after 0.5 s, then 1.5 times later each time (at most every
+  2 s) until it is no longer "submitted" (graded, or provisionally graded awaiting review), then reloads;
 - at the deadline the question page polls the status every 2 s until the attempt is closed.
 
 Every save the server confirms goes to the `Ledger`, which the end checks compare with the database.
@@ -34,7 +35,7 @@ SAVE_DELAY = 0.6
 PREVIEW_DELAY = 0.25
 MAX_RETRY = 30.0
 FINALIZE_POLL = 2.0
-RESULT_FIRST_POLL, RESULT_POLL = 1.0, 1.5
+RESULT_FIRST_POLL, RESULT_MAX_POLL = 0.5, 2.0  # attempt.js: × 1.5 after each poll (× 2 after a failure)
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 
 
@@ -173,6 +174,7 @@ class Learner:
         self.edits: dict[tuple, int] = {}  # (attempt, position) -> edit counter
         self.attempt_id: str | None = None
         self.keys: dict = {}
+        self.previewed: dict[str, set[str]] = {}  # texts the page already read, per question page
         self.timers: dict[str, asyncio.TimerHandle] = {}  # the page's pending setTimeout()s by purpose
         self.background: set[asyncio.Task] = set()
         self.retry_delay = 2.0
@@ -381,6 +383,10 @@ class Learner:
     # -- Preview ------------------------------------------------------------------------------------------
 
     async def request_preview(self, page: Page, text: str):
+        read = self.previewed.setdefault(page.url, set())
+        if text in read:
+            return
+        read.add(text)
         await self.fetch(
             "POST",
             page.form_data("preview-url"),
@@ -601,7 +607,8 @@ class Learner:
         if not page.has('id="grading-progress"'):
             return page
         status_url = _attr("data-status-url", page.text)
-        await asyncio.sleep(RESULT_FIRST_POLL)
+        delay = RESULT_FIRST_POLL
+        await asyncio.sleep(delay)
         while True:
             reply = await self.fetch("GET", status_url, accept="application/json")
             if reply is not None and reply[0] == 200:
@@ -609,9 +616,10 @@ class Learner:
                 if payload.get("status") != "submitted":  # graded, or graded provisionally ("review")
                     self.recorder.result_seen.setdefault(self.attempt_id, time.time())
                     return await self.load_page(page.url)
-                await asyncio.sleep(RESULT_POLL)
+                delay = min(delay * 1.5, RESULT_MAX_POLL)
             else:
-                await asyncio.sleep(2 * RESULT_POLL)
+                delay = min(delay * 2, RESULT_MAX_POLL)
+            await asyncio.sleep(delay)
 
 
 def wrong_answer(key: str, rng: random.Random) -> str:

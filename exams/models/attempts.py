@@ -348,16 +348,22 @@ class Attempt(models.Model):
         stamp = min(saved_at or now, now)
         if attempt.deadline is not None and stamp > attempt.deadline:
             raise AttemptError("The time limit has passed, so this answer was not saved.")
-        item = attempt.question_at(position)
+        item = attempt.question_for_saving(position)
         answer = item.clean_answer(answer)
-        response, created = Response.objects.get_or_create(
-            attempt_question=item, defaults={"answer": answer, "saved_at": stamp, "received_at": now}
-        )
-        if not created and stamp >= response.saved_at:
+        # The attempt's row lock serializes saves, so a plain insert or update is safe (no savepoint for a
+        # get_or_create race), and only what changes is written: autosaves are most of the traffic.
+        response = getattr(item, "response", None)
+        if response is None:
+            return Response.objects.create(
+                attempt_question=item, answer=answer, saved_at=stamp, received_at=now
+            )
+        if stamp >= response.saved_at:
+            changed = ["answer", "saved_at", "received_at"]
             if answer != response.answer:
                 response.forget_check()
+                changed += Response.CHECK_FIELDS
             response.answer, response.saved_at, response.received_at = answer, stamp, now
-            response.save()
+            response.save(update_fields=changed)
         return response
 
     @transaction.atomic
@@ -365,6 +371,16 @@ class Attempt(models.Model):
         attempt = self._locked()
         attempt._assert_open(now or timezone.now())
         AttemptQuestion.objects.filter(attempt=attempt, position=position).update(flagged=flagged)
+
+    def question_for_saving(self, position):
+        """The question at `position` with its response, without its version's content (saving an answer
+        needs only the options shown: see AttemptQuestion.is_choice)."""
+        try:
+            return (
+                self.questions.select_related("response").defer("question", "version").get(position=position)
+            )
+        except AttemptQuestion.DoesNotExist:
+            raise AttemptError(f"This attempt has no question {position}.") from None
 
     def question_at(self, position):
         try:
@@ -693,7 +709,9 @@ class AttemptQuestion(models.Model):
 
     @property
     def is_choice(self):
-        return self.content["type"] in CHOICE_TYPES
+        # Exactly the choice questions are drawn with shown options (Attempt.draw_questions), so this needs
+        # no version content: saving an answer does not load it.
+        return bool(self.shown_options)
 
     def key(self):
         """The key as this attempt shows it: the opaque ids of the correct options, or the key's text."""
@@ -837,6 +855,8 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.attempt_question}: {self.answer!r}"
+
+    CHECK_FIELDS = ["score", "verdict", "diagnosis", "method", "message", "needs_review", "review_reason"]
 
     def forget_check(self):
         """A changed answer drops the feedback of a practice check, which was about the old one."""

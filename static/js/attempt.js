@@ -280,6 +280,10 @@
   var answerField = form && form.querySelector("[name=answer]");
   var previewTimer = null;
   var previewSerial = 0;
+  // Readings already fetched for this question, by text: typing back to an earlier text (a deleted
+  // character retyped) asks the server nothing, and a pause on an unchanged text sends nothing.
+  var previews = {};
+  var lastPreviewed = null;
 
   function showPreview(payload) {
     var math = document.getElementById("preview-math");
@@ -300,8 +304,15 @@
   }
 
   function requestPreview() {
+    var text = answerField.value;
+    if (text === lastPreviewed) return;
+    lastPreviewed = text;
     var serial = ++previewSerial;
-    var body = new URLSearchParams({ answer: answerField.value });
+    if (Object.prototype.hasOwnProperty.call(previews, text)) {
+      showPreview(previews[text]);
+      return;
+    }
+    var body = new URLSearchParams({ answer: text });
     fetch(form.dataset.previewUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -309,8 +320,11 @@
       body: body,
     })
       .then(function (response) { return response.json(); })
-      .then(function (payload) { if (serial === previewSerial) showPreview(payload); })
-      .catch(function () { /* the preview is a convenience; saving reports connection problems */ });
+      .then(function (payload) {
+        previews[text] = payload;
+        if (serial === previewSerial) showPreview(payload);
+      })
+      .catch(function () { lastPreviewed = null; /* a convenience: saving reports connection problems */ });
   }
 
   if (previewBox && answerField) {
@@ -322,17 +336,26 @@
   }
 
   // --- Results page: wait for grading --------------------------------------------------------------------
+  // Grading takes a fraction of a second: ask the cheap status endpoint soon, then less and less often
+  // (at most every 2 s, so the score shows within about 2 s of grading), and reload once it is done.
+  var RESULT_FIRST_POLL_MS = 500;
+  var RESULT_MAX_POLL_MS = 2000;
   var progress = document.getElementById("grading-progress");
   if (progress) {
+    var pollDelay = RESULT_FIRST_POLL_MS;
+    var pollAgain = function (factor) {
+      pollDelay = Math.min(pollDelay * factor, RESULT_MAX_POLL_MS);
+      window.setTimeout(poll, pollDelay);
+    };
     var poll = function () {
       fetch(progress.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (payload) {
           if (payload.status !== "submitted") window.location.reload();
-          else window.setTimeout(poll, 1500);
+          else pollAgain(1.5);
         })
-        .catch(function () { window.setTimeout(poll, 3000); });
+        .catch(function () { pollAgain(2); });
     };
-    window.setTimeout(poll, 1000);
+    window.setTimeout(poll, pollDelay);
   }
 })();
