@@ -9,6 +9,10 @@ from accounts.models import User
 class UserAdmin(DjangoUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserAddForm
+    # Deleting a learner deletes their attempts and certificates (verification then answers "not found");
+    # the confirmation pages say so. A learner deleting their own account is anonymised instead (privacy/).
+    delete_confirmation_template = "admin/accounts/user/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/accounts/user/delete_selected_confirmation.html"
     ordering = ["email"]
     list_display = ["email", "display_name", "role", "is_active", "date_joined"]
     list_filter = ["role", "is_active"]

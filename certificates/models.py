@@ -32,7 +32,9 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
     )
     exam = models.ForeignKey("exams.Exam", on_delete=models.PROTECT, related_name="certificates")
-    attempt = models.ForeignKey("exams.Attempt", on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: an attempt that earned a certificate cannot be deleted on its own, but deleting
+    # the learner deletes both (a learner with a certificate could not be deleted at all under PROTECT).
+    attempt = models.ForeignKey("exams.Attempt", on_delete=models.RESTRICT, related_name="+")
     name = models.CharField(
         max_length=120, help_text="The learner's display name when issued or last updated."
     )

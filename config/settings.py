@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "analytics",
     "lti",
     "lti_tool",
+    "privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

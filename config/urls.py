@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("exams.urls")),
     path("", include("certificates.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/my-data/", include("privacy.urls")),
     path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
     path("author/bank/", author_site.urls),
