@@ -78,6 +78,7 @@ def question_page(request, attempt_id, position):
         "attempt": attempt,
         "exam": attempt.exam,
         "items": items,
+        "navigation": _navigation(attempt, items),
         "item": item,
         "view": item.view,
         "response": response.answer if response else None,
@@ -92,6 +93,18 @@ def question_page(request, attempt_id, position):
         "next": position + 1 if position < len(items) else None,
     }
     return render(request, "exams/attempt/question.html", context)
+
+
+def _navigation(attempt, items):
+    """The side navigation's links, built here: reversing one URL per question in the template cost more
+    than the rest of the page."""
+    first = reverse("attempt_question", args=[attempt.pk, 1])
+    prefix = first.removesuffix("1/")
+    return [
+        {"position": other.position, "url": f"{prefix}{other.position}/", "answered": other.answered,
+         "flagged": other.flagged}
+        for other in items
+    ]  # fmt: skip
 
 
 @login_required
