@@ -165,6 +165,29 @@ def test_the_live_preview_shows_how_the_answer_is_read_and_the_exact_error(
     assert Response.objects.get(attempt_question=item).answer == "(A + A^T) x"
 
 
+def test_the_preview_asks_the_server_once_per_text(
+    page, live_server, learner, sign_in, three_question_exam, position_of
+):
+    sign_in(page.context, learner)
+    attempt = start_from_catalogue(page, live_server, "Three questions")
+    open_question(page, position_of(attempt, "expression"))
+    asked = []
+    page.on(
+        "request", lambda request: asked.append(request.url) if request.url.endswith("/preview") else None
+    )
+    answer = page.get_by_label("Your answer")
+
+    answer.fill("(A + A^T) x")
+    expect(page.locator("#preview-shape")).to_have_text("(n×1)")
+    answer.fill("(A + A^T x")
+    expect(page.locator("#preview-error")).to_contain_text("a closing ')' is missing")
+    # Back to a text already read: shown again from what the page kept, without asking the server.
+    answer.fill("(A + A^T) x")
+    expect(page.locator("#preview-shape")).to_have_text("(n×1)")
+    expect(page.locator("#preview-error")).to_have_text("")
+    assert len(asked) == 2
+
+
 def answer_all_three(page, attempt, position_of):
     open_question(page, position_of(attempt, "single_choice"))
     page.get_by_role("radio", name="a column, n×1").check()
