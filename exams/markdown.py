@@ -7,6 +7,7 @@ info string becomes its class (language-python, language-pytorch …), which the
 """
 
 import re
+import threading
 from functools import lru_cache
 
 import markdown as markdown_lib
@@ -30,6 +31,20 @@ PLACEHOLDER = "DXAMMATH{}X"
 RENDERED_TEXTS_KEPT = 4096
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """This thread's Markdown converter: building one (loading its extensions) costs as much as converting
+    a text, and a converter must not be shared between threads."""
+    converter = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = _converters.converter = markdown_lib.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists"]
+        )
+    return converter
+
+
 @lru_cache(maxsize=RENDERED_TEXTS_KEPT)
 def render_markdown(text):
     formulas = []
@@ -42,7 +57,7 @@ def render_markdown(text):
     lifted = "".join(
         piece if is_code else MATH.sub(lift, piece) for piece, is_code in snippets.split_code(text or "")
     )
-    html = markdown_lib.markdown(lifted, extensions=["fenced_code", "tables", "sane_lists"])
+    html = _converter().reset().convert(lifted)
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "code": {"class"}})
 
     def restore(match):
