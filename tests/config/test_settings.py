@@ -20,12 +20,16 @@ SETTING_NAMES = [
     "SECURE_HSTS_SECONDS",
     "X_FRAME_OPTIONS",
     "SECURE_CSP",
+    "SESSION_ENGINE",
+    "SESSION_SAVE_EVERY_REQUEST",
+    "TRUSTED_PROXIES",
 ]
 PROGRAM = f"""
 import json, config.settings as s
 from django.utils.csp import CSP
 print(json.dumps({{
     "database": {{"ENGINE": s.DATABASES["default"]["ENGINE"], "NAME": str(s.DATABASES["default"]["NAME"])}},
+    "connections": [s.DATABASES["default"]["CONN_MAX_AGE"], s.DATABASES["default"]["CONN_HEALTH_CHECKS"]],
     "cache": s.CACHES["default"]["BACKEND"],
     **{{name: getattr(s, name, None) for name in {SETTING_NAMES!r}}},
 }}, default=str))
@@ -40,6 +44,8 @@ CONFIG_VARIABLES = {
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "EMAIL_HOST",
+    "DATABASE_CONN_MAX_AGE",
+    "TRUSTED_PROXIES",
 }
 
 
@@ -119,3 +125,28 @@ def test_smtp_is_used_when_a_host_is_configured():
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {"host": "smtp.example.org", "port": 587, "username": "", "password": "", "use_tls": True},
     }
+
+
+def test_database_connections_persist_by_default_and_are_checked_before_reuse():
+    code, settings = load_settings()
+    assert code == 0, settings
+    assert settings["connections"] == [60, True]
+    code, settings = load_settings(DATABASE_CONN_MAX_AGE="0")
+    assert settings["connections"] == [0, True]
+
+
+def test_sessions_are_read_from_redis_when_it_is_configured_and_saved_only_when_changed():
+    _, embedded = load_settings()
+    assert embedded["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    _, with_redis = load_settings(CACHE_URL="redis://redis.internal:6379/1")
+    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert with_redis["SESSION_SAVE_EVERY_REQUEST"] is False
+
+
+def test_no_proxy_is_trusted_unless_configured():
+    _, settings = load_settings()
+    assert settings["TRUSTED_PROXIES"] == []
+    _, settings = load_settings(TRUSTED_PROXIES="10.0.0.0/8, 192.0.2.1")
+    assert settings["TRUSTED_PROXIES"] == ["10.0.0.0/8", "192.0.2.1/32"]
+    code, error = load_settings(TRUSTED_PROXIES="proxy.example.org")
+    assert code != 0 and "TRUSTED_PROXIES must list IP addresses or networks" in error
