@@ -134,11 +134,12 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dxam_cache"}}
-# Sessions are read from the cache and written through to the database (which keeps them if the cache is
-# lost): with Redis, reading one costs no query. Never saved on a request that did not change it.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database: reading one is a primary-key lookup, and a request writes it only when it
+# changed it. Not cached_db: that makes every request depend on Redis (Django writes a session back to the
+# cache after reading it from the database, unguarded, so a Redis outage answers 500 to every signed-in page,
+# measured with the load test's redis-restart fault), and a logout during an outage would leave the cached
+# session alive afterwards.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_SAVE_EVERY_REQUEST = False
 # django-ratelimit wants memcached or django-redis. Django's own RedisCache increments atomically too; the
 # database cache of the embedded mode may undercount under heavy concurrency, which a single local

@@ -1,7 +1,7 @@
 """What each request of taking an exam costs in queries, pinned: the same whatever the exam's length.
 
-Sessions are signed cookies here so the counts are the views' own (with Redis configured, production reads
-sessions from the cache: no query either); the user is one query on every signed-in request. Inside a test
+Sessions are signed cookies here so the counts are the views' own (production reads the session by its
+primary key: one query more); the user is one query on every signed-in request. Inside a test
 transaction every atomic block adds a SAVEPOINT and a RELEASE, which production does not pay.
 """
 
