@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -32,3 +33,20 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    def get_deleted_objects(self, objs, request):
+        """As Django's, except that what belongs to the learner (attempts, answers, their audit trail and
+        certificates) goes with the account even where its own admin page never deletes one on its own."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        owned = {apps.get_model(label)._meta.verbose_name for label in OWNED_BY_THE_LEARNER}
+        return deleted, counts, perms_needed - owned, protected
+
+
+# Rows that exist only as part of a learner's record (labels, not imports: accounts sits below these apps).
+OWNED_BY_THE_LEARNER = (
+    "exams.Attempt",
+    "exams.AttemptQuestion",
+    "exams.Response",
+    "exams.AttemptEvent",
+    "certificates.Certificate",
+)
