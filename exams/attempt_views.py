@@ -6,6 +6,7 @@ Views route; the rules are Attempt and AttemptQuestion methods. JSON endpoints a
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,11 +15,16 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exams.models import Attempt, AttemptQuestion
-from exams.models.attempts import AttemptError
+from exams.models.attempts import SOLUTION_AFTER_WRONG_CHECKS, AttemptError
 from exams.question_types import interpret
+
+
+def journal_prefix(attempt):
+    """The page's localStorage journal keys: one learner's one attempt, so no other entry is ever sent."""
+    return f"dxam:{attempt.learner_id}:{attempt.pk}:"
 
 
 def _get_attempt(request, attempt_id):
@@ -33,6 +39,7 @@ def _timing(attempt, now):
         "server_now": now.isoformat(),
         "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
         "remaining_seconds": attempt.remaining_seconds(now),
+        "grace_seconds": int(Attempt.grace().total_seconds()),
         "status": attempt.status,
         # The page asks this often whether the deadline moved (an admin extended it) or the attempt ended.
         "poll_seconds": settings.ATTEMPT_STATUS_POLL_SECONDS,
@@ -71,7 +78,8 @@ def question_page(request, attempt_id, position):
         raise Http404("No such question in this attempt.")
     item = items[position - 1]
     response = getattr(item, "response", None)
-    feedback = response if attempt.exam.is_practice and response and response.verdict else None
+    practice = attempt.exam.is_practice
+    feedback = response if practice and response and response.verdict else None
     now = timezone.now()
     item.mark_seen(now)
     context = {
@@ -82,12 +90,16 @@ def question_page(request, attempt_id, position):
         "item": item,
         "view": item.view,
         "response": response.answer if response else None,
+        "answered_count": sum(other.answered for other in items),
+        "journal_prefix": journal_prefix(attempt),
         "feedback": feedback,
         # The engine's diagnosis codes (shape_mismatch, scalar_multiple …) as words: "shape mismatch".
         "diagnosis": ", ".join(code.replace("_", " ") for code in feedback.diagnosis) if feedback else "",
-        "hints": item.content["hints"][: item.hints_shown] if attempt.exam.is_practice else [],
-        "more_hints": attempt.exam.is_practice and item.hints_shown < len(item.content["hints"]),
-        "solution": item.content["solution"] if attempt.exam.is_practice and item.solution_shown else None,
+        "hints": item.content["hints"][: item.hints_shown] if practice else [],
+        "hint_count": len(item.content["hints"]) if practice else 0,
+        "more_hints": practice and item.hints_shown < len(item.content["hints"]),
+        "solution": item.content["solution"] if practice and item.solution_unlocked else None,
+        "wrong_checks_left": max(0, SOLUTION_AFTER_WRONG_CHECKS - item.wrong_checks),
         "timing": _timing(attempt, now),
         "previous": position - 1 if position > 1 else None,
         "next": position + 1 if position < len(items) else None,
@@ -191,36 +203,37 @@ def preview(request, attempt_id, position):
     )
 
 
+PRACTICE_ACTIONS = {
+    "check": lambda item, request: item.check_now(_submitted_answer(request, item)),
+    "hint": lambda item, request: item.reveal_hint(),
+    "solution": lambda item, request: item.reveal_solution(),
+    "new-version": lambda item, request: item.draw_new_version(),
+}
+
+
 @login_required
 @require_POST
 def practice_action(request, attempt_id, position, action):
-    """Practice mode: check an answer now, open the next hint, or show the solution."""
+    """Practice mode: check an answer now, open the next hint, show the solution, or draw a new version."""
     attempt = _get_attempt(request, attempt_id)
     if not attempt.exam.is_practice:
         raise Http404("Only practice attempts give feedback before submitting.")
     try:
-        item = attempt.question_at(position)
-        if action == "check":
-            item.check_now(_submitted_answer(request, item))
-        elif action == "hint":
-            item.reveal_hint()
-        else:
-            item.reveal_solution()
+        PRACTICE_ACTIONS[action](attempt.question_at(position), request)
     except AttemptError as error:
         messages.error(request, str(error))
-    return redirect("attempt_question", attempt.pk, position)
+    return redirect(reverse("attempt_question", args=[attempt.pk, position]) + "#answer")
 
 
-@login_required
-def submit(request, attempt_id):
-    attempt = _get_attempt(request, attempt_id)
+def _finish_page(request, attempt, template, finish):
+    """The confirmation page of submitting or abandoning: a POST with the box ticked finishes the attempt."""
     if attempt.status != Attempt.Status.OPEN:
         return redirect("attempt_result", attempt.pk)
     if request.method == "POST":
         if request.POST.get("confirm"):
-            attempt.submit()
+            finish()
             return redirect("attempt_result", attempt.pk)
-        messages.error(request, "Tick the box to confirm that you want to submit.")
+        messages.error(request, "Tick the box to confirm.")
     items = list(attempt.questions.select_related("response"))
     context = {
         "attempt": attempt,
@@ -228,9 +241,26 @@ def submit(request, attempt_id):
         "items": items,
         "unanswered": [item for item in items if not item.answered],
         "flagged": [item for item in items if item.flagged],
+        "journal_prefix": journal_prefix(attempt),
         "timing": _timing(attempt, timezone.now()),
     }
-    return render(request, "exams/attempt/submit.html", context)
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request, attempt_id):
+    attempt = _get_attempt(request, attempt_id)
+    return _finish_page(request, attempt, "exams/attempt/submit.html", attempt.submit)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def abandon(request, attempt_id):
+    """End an open attempt early: it is finalized and graded with the answers saved so far."""
+    attempt = _get_attempt(request, attempt_id)
+    finish = partial(attempt.submit, by=Attempt.FinalizedBy.ABANDONED)
+    return _finish_page(request, attempt, "exams/attempt/abandon.html", finish)
 
 
 @login_required

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from exams.question_types import interpret
+
 if TYPE_CHECKING:
     from exams.models import Attempt, AttemptQuestion
 
@@ -30,6 +32,25 @@ EVERYTHING = tuple(ReviewItem.values)
 PER_QUESTION = frozenset({ReviewItem.CORRECTNESS, ReviewItem.FEEDBACK, ReviewItem.KEY, ReviewItem.SOLUTION})
 # What an integration (the institution, like a teacher in Moodle) always sees: it records grades.
 STAFF_ITEMS = frozenset({ReviewItem.SCORE, ReviewItem.DOMAINS})
+
+
+# What each part of a result is, in the learner's words (the start page says what the review will show).
+FOR_LEARNERS = {
+    ReviewItem.SCORE: "your score and whether you passed",
+    ReviewItem.DOMAINS: "your score in each domain",
+    ReviewItem.CORRECTNESS: "which answers were right",
+    ReviewItem.FEEDBACK: "your answers with feedback on them",
+    ReviewItem.KEY: "the correct answers",
+    ReviewItem.SOLUTION: "worked solutions",
+}
+
+
+def describe_for_learners(items: object) -> str:
+    """A review policy as a phrase: "your score and whether you passed, … and worked solutions"."""
+    phrases = [FOR_LEARNERS[ReviewItem(item)] for item in EVERYTHING if item in items]  # type: ignore[operator]
+    if not phrases:
+        return "nothing right away"
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
 def everything() -> list[str]:
@@ -75,6 +96,9 @@ class ReviewRow:
     key: Any = None
     solution: str | None = None
     answered: bool = False
+    # Typed answers and keys as LaTeX, read by the engine as the live preview reads them ("" if unreadable).
+    answer_latex: str = ""
+    key_latex: str = ""
 
     @property
     def is_choice(self) -> bool:
@@ -135,6 +159,14 @@ def _response(item: AttemptQuestion):
     return getattr(item, "response", None)
 
 
+def _as_latex(content: dict[str, Any], text: Any) -> str:
+    """A typed answer or key as typeset math, or "" when there is none or the engine cannot read it."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    reading = interpret(content, text)
+    return reading.latex if reading.ok else ""
+
+
 def _row(item: AttemptQuestion, shows: frozenset[str]) -> ReviewRow:
     content, response = item.content, _response(item)
     answer = response.answer if response is not None else None
@@ -152,6 +184,9 @@ def _row(item: AttemptQuestion, shows: frozenset[str]) -> ReviewRow:
         details["key"] = item.key()
     if ReviewItem.SOLUTION in shows:
         details["solution"] = content["solution"]
+    if not item.is_choice:
+        details["answer_latex"] = _as_latex(content, details.get("answer"))
+        details["key_latex"] = _as_latex(content, details.get("key"))
     options = ()
     if item.is_choice:
         chosen = set(answer or []) if isinstance(answer, list) else set()

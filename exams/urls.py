@@ -29,11 +29,12 @@ urlpatterns = [
             f"attempts/<uuid:attempt_id>/questions/<int:position>/{action}",
             attempt_views.practice_action,
             {"action": action},
-            name=f"attempt_{action}",
+            name=f"attempt_{action.replace('-', '_')}",
         )
-        for action in ("check", "hint", "solution")
+        for action in ("check", "hint", "solution", "new-version")
     ],
     path("attempts/<uuid:attempt_id>/submit/", attempt_views.submit, name="attempt_submit"),
+    path("attempts/<uuid:attempt_id>/abandon/", attempt_views.abandon, name="attempt_abandon"),
     path("attempts/<uuid:attempt_id>/status", attempt_views.status, name="attempt_status"),
     path("attempts/<uuid:attempt_id>/result/", attempt_views.result, name="attempt_result"),
     path("author/questions/<slug:slug>/", authoring.question_preview, name="author_question"),

@@ -17,7 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from config.queueing import send_after_commit
@@ -38,6 +38,8 @@ from grading import engine
 logger = logging.getLogger(__name__)
 
 MAX_ANSWER_LENGTH = 2000
+# Practice: after this many wrong checks of one version the worked solution opens by itself.
+SOLUTION_AFTER_WRONG_CHECKS = 3
 # Opaque option ids: 6 random bytes, 8 URL-safe characters; unique within a question of an attempt.
 OPTION_ID_BYTES = 6
 REVIEW_MESSAGE = "This answer could not be checked automatically; a person will review it before it counts."
@@ -253,6 +255,7 @@ class Attempt(models.Model):
         DEADLINE = "deadline", "Time ran out"
         ACCESS = "access", "Time ran out (finalized on the next visit)"
         SWEEP = "sweep", "Time ran out (finalized by the sweep)"
+        ABANDONED = "abandoned", "Abandoned by the learner"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts")
@@ -457,6 +460,15 @@ class Attempt(models.Model):
     @property
     def percent(self):
         return None if self.score is None else round(self.score * 100, 1)
+
+    @property
+    def ran_out_of_time(self):
+        """Finalized at the deadline, whichever process noticed first (the learner need not know which)."""
+        return self.finalized_by in (
+            self.FinalizedBy.DEADLINE,
+            self.FinalizedBy.ACCESS,
+            self.FinalizedBy.SWEEP,
+        )
 
     @property
     def is_provisional(self):
@@ -671,9 +683,16 @@ class AttemptQuestion(models.Model):
         blank=True,
         help_text="When the learner first opened this question (for time-spent statistics).",
     )
-    # Practice mode: how many hints the learner has opened, and whether the solution is shown.
+    # Practice mode: what the page shows for the current version (hints opened, solution shown, wrong checks
+    # towards SOLUTION_AFTER_WRONG_CHECKS) ...
     hints_shown = models.PositiveSmallIntegerField(default=0)
     solution_shown = models.BooleanField(default=False)
+    wrong_checks = models.PositiveSmallIntegerField(default=0)
+    # ... and what the learner did with the question over all its versions, for progress and item statistics.
+    tries = models.PositiveSmallIntegerField(default=0, help_text="Practice: answers checked.")
+    hints_used = models.PositiveSmallIntegerField(default=0, help_text="Practice: hints opened.")
+    solution_seen = models.BooleanField(default=False, help_text="Practice: the worked solution was shown.")
+    new_versions = models.PositiveSmallIntegerField(default=0, help_text="Practice: fresh variants drawn.")
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -803,26 +822,72 @@ class AttemptQuestion(models.Model):
         if not self.attempt.exam.is_practice:
             raise AttemptError("Only practice attempts give feedback before submitting.")
 
+    @property
+    def has_variants(self):
+        """Randomized: its numbers, names or pool items are drawn per variant (see exams/variants.py)."""
+        return bool(self.version.content.get("parameters") or self.version.content.get("pool"))
+
+    @property
+    def solution_unlocked(self):
+        """Practice: the worked solution may be shown (on request, or by itself after enough wrong checks)."""
+        return self.solution_shown or self.wrong_checks >= SOLUTION_AFTER_WRONG_CHECKS
+
+    @transaction.atomic
     def check_now(self, answer, now=None):
-        """Save and grade an answer right away (practice mode); the solution is shown from then on."""
+        """Save and grade an answer right away (practice mode); the learner may then try again.
+
+        The worked solution opens by itself after SOLUTION_AFTER_WRONG_CHECKS wrong checks of this version.
+        """
         self._assert_practice()
         now = now or timezone.now()
         response = self.attempt.save_answer(self.position, answer, now=now)
         outcome = self.grade(response.answer)
         response.record(outcome, now, final=False)
-        AttemptQuestion.objects.filter(pk=self.pk).update(solution_shown=True)
+        wrong = outcome.verdict in ("incorrect", "invalid", "partial")
+        AttemptQuestion.objects.filter(pk=self.pk).update(
+            tries=F("tries") + 1, wrong_checks=F("wrong_checks") + int(wrong)
+        )
+        self.refresh_from_db(fields=["tries", "wrong_checks"])
+        if self.solution_unlocked and not self.solution_shown:
+            self.reveal_solution()
         return outcome
 
     def reveal_hint(self):
         self._assert_practice()
         if self.hints_shown < len(self.content["hints"]):
             self.hints_shown += 1
-            self.save(update_fields=["hints_shown"])
+            self.hints_used += 1
+            self.save(update_fields=["hints_shown", "hints_used"])
 
     def reveal_solution(self):
         self._assert_practice()
-        self.solution_shown = True
-        self.save(update_fields=["solution_shown"])
+        self.solution_shown = self.solution_seen = True
+        self.save(update_fields=["solution_shown", "solution_seen"])
+
+    @transaction.atomic
+    def draw_new_version(self, now=None):
+        """Practice: a fresh variant of a randomized question, answered afresh (no answer, hints or solution).
+
+        What the learner did with earlier variants stays counted in tries, hints_used and solution_seen.
+        """
+        self._assert_practice()
+        if not self.has_variants:
+            raise AttemptError("This question has no other versions to draw.")
+        self.attempt._locked()._assert_open(now or timezone.now())
+        rng = np.random.default_rng()
+        self.variant_seed = int(rng.integers(2**31))
+        for name in ("content", "options", "view"):
+            self.__dict__.pop(name, None)
+        self.shown_options = shuffled_options(self.content, rng) if self.is_choice else []
+        self.hints_shown, self.solution_shown, self.wrong_checks = 0, False, 0
+        self.new_versions += 1
+        self.save(
+            update_fields=[
+                "variant_seed", "shown_options", "hints_shown", "solution_shown", "wrong_checks",
+                "new_versions",
+            ]
+        )  # fmt: skip
+        Response.objects.filter(attempt_question=self).delete()
 
 
 class Response(models.Model):

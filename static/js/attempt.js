@@ -1,10 +1,10 @@
 // Taking an attempt: server-corrected countdown, debounced autosave with a retrying journal in localStorage,
 // live "interpreted as" preview, and a results page that updates itself when grading finishes.
-// Every form on these pages also works without this script.
+// Navigation (Enter, "Save and next", the question list) goes through the journal, so it never leaves the
+// exam for the browser's error page while offline. Every form on these pages also works without this script.
 (function () {
   "use strict";
 
-  var JOURNAL_PREFIX = "dxam:";
   var SAVE_DELAY_MS = 600;
   var PREVIEW_DELAY_MS = 250;
   var MAX_RETRY_MS = 30000;
@@ -69,14 +69,22 @@
   if (timer && timer.dataset.deadline) {
     deadline = Date.parse(timer.dataset.deadline);
     var finished = false;
+    var timerLabel = timer.parentElement.querySelector(".timer-label");
     var tick = function () {
       var remaining = (deadline - serverNow()) / 1000;
       timer.textContent = remaining > 0 ? formatSeconds(remaining) : "Time is up";
+      if (timerLabel) timerLabel.hidden = remaining <= 0;
       timer.parentElement.classList.toggle("timer-low", remaining < 60);
       if (remaining <= 0 && !finished) {
         finished = true;
         flushJournal();
-        setState("Time is up — submitting your saved answers…", "is-saving");
+        var grace = timing && timing.grace_seconds;
+        setState(
+          "Time is up. Answers made before the deadline are still accepted" +
+            (grace ? " for up to " + grace + " seconds" : "") +
+            " while they reach the server; then your answers are submitted and your result opens.",
+          "is-saving"
+        );
         waitForFinalization();
       }
     };
@@ -105,22 +113,44 @@
   // --- Autosave with a journal -----------------------------------------------------------------------------
   var form = document.getElementById("answer-form");
   var submitForm = document.getElementById("submit-form");
+  // Journal keys are "dxam:<learner>:<attempt>:<position>": a page sends only its own learner's own attempt's
+  // entries, never those another account or attempt left on this device.
+  var journalPrefix = ((form || submitForm || { dataset: {} }).dataset.journalPrefix) || null;
+  var loginUrl = ((form || submitForm || { dataset: {} }).dataset.loginUrl) || "/accounts/login/";
+  var pendingHref = null; // where "Save and next" or the question list goes once the answer is saved
   var submitting = false;
   var stateNode = document.getElementById("save-state");
   var retryDelay = 2000;
   var retryTimer = null;
 
-  function setState(text, cls) {
+  function setState(text, cls, link) {
     if (!stateNode) return;
     stateNode.textContent = text;
+    if (link) {
+      var anchor = document.createElement("a");
+      anchor.href = link.href;
+      anchor.textContent = link.text;
+      stateNode.appendChild(document.createTextNode(" "));
+      stateNode.appendChild(anchor);
+    }
     stateNode.className = "save-state " + (cls || "");
+  }
+
+  var OFFLINE_MESSAGE = "Offline — your answer is kept on this device and will be saved when the connection returns.";
+  var SIGNED_OUT_MESSAGE = "You are signed out — sign in again to save; your answers are kept on this device.";
+
+  function signInLink() {
+    // Signing in brings the learner back to this very page, where the journal is sent.
+    var here = window.location.pathname + window.location.search;
+    return { href: loginUrl + "?next=" + encodeURIComponent(here), text: "Sign in again" };
   }
 
   function journalEntries() {
     var entries = [];
+    if (!journalPrefix) return entries;
     for (var i = 0; i < window.localStorage.length; i++) {
       var key = window.localStorage.key(i);
-      if (key && key.indexOf(JOURNAL_PREFIX) === 0) {
+      if (key && key.indexOf(journalPrefix) === 0) {
         try {
           entries.push({ key: key, entry: JSON.parse(window.localStorage.getItem(key)) });
         } catch (error) {
@@ -149,6 +179,12 @@
       body: JSON.stringify({ answer: entry.answer, saved_at: entry.saved_at }),
     }).then(function (response) {
       if (response.status >= 500) throw new Error("server error " + response.status);
+      // An expired session answers with the sign-in page (a redirect followed to HTML), 401, 403 or 404:
+      // the answer stays in the journal until the learner has signed in again.
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!json || response.status === 401 || response.status === 403 || response.status === 404) {
+        throw { signedOut: true };
+      }
       return response.json().then(function (payload) {
         correctClock(payload);
         var stored = window.localStorage.getItem(key);
@@ -162,7 +198,11 @@
 
   function flushJournal() {
     var entries = journalEntries();
-    if (!entries.length) return Promise.resolve();
+    if (!entries.length) {
+      if (pendingHref && navigator.onLine !== false) window.location.href = pendingHref;
+      else if (pendingHref) setState(OFFLINE_MESSAGE + " The next page opens then.", "is-offline");
+      return Promise.resolve();
+    }
     // Retries keep the offline message rather than flickering "Saving…", which would move the page.
     if (!stateNode || stateNode.className.indexOf("is-offline") === -1) setState("Saving…", "is-saving");
     return Promise.all(entries.map(function (item) { return send(item.key, item.entry); }))
@@ -177,15 +217,24 @@
         // A change to this question made while these were in flight is still journaled: its own save
         // reports "Saved" when it lands, so the page never claims an answer is saved before it is.
         if (form && window.localStorage.getItem(form.dataset.journalKey)) return;
+        if (pendingHref) {
+          window.location.href = pendingHref;
+          return;
+        }
         setState("Saved", "is-saved");
         markAnswered();
       })
       .catch(function (error) {
         if (error && error.refused) {
+          pendingHref = null;
           setState(error.refused, "is-offline");
           return;
         }
-        setState("Offline — your answer is kept on this device and will be saved when the connection returns.", "is-offline");
+        if (error && error.signedOut) {
+          setState(SIGNED_OUT_MESSAGE, "is-offline", signInLink());
+        } else {
+          setState(pendingHref ? OFFLINE_MESSAGE + " The next page opens then." : OFFLINE_MESSAGE, "is-offline");
+        }
         window.clearTimeout(retryTimer);
         retryTimer = window.setTimeout(flushJournal, retryDelay);
         retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
@@ -208,19 +257,38 @@
 
   var saveTimer = null;
   var lastAnswer = null; // the answer this page last journaled, as JSON
-  function scheduleSave() {
+  function journalAnswer() {
     var answer = currentAnswer();
     // A text box fires "change" as it loses focus, after "input" has journaled the same text: there is
     // nothing new to save, and announcing "Saving…" again would shift the page under a click on a link.
-    if (JSON.stringify(answer) === lastAnswer) return;
+    if (JSON.stringify(answer) === lastAnswer) return false;
     lastAnswer = JSON.stringify(answer);
     window.localStorage.setItem(
       form.dataset.journalKey,
       JSON.stringify({ url: form.dataset.saveUrl, answer: answer, saved_at: new Date(serverNow()).toISOString() })
     );
+    return true;
+  }
+
+  function scheduleSave() {
+    if (!journalAnswer()) return;
     setState("Saving…", "is-saving");
     window.clearTimeout(saveTimer);
     saveTimer = window.setTimeout(flushJournal, SAVE_DELAY_MS);
+  }
+
+  // Leave the question for `href` once every journaled answer is on the server: at once when online, or
+  // as soon as the connection returns (the page says so meanwhile) — never to the browser's error page.
+  function saveThenGo(href) {
+    journalAnswer();
+    window.clearTimeout(saveTimer);
+    pendingHref = href;
+    flushJournal();
+  }
+
+  function saveAndNext() {
+    var next = document.getElementById("save-next");
+    if (next) saveThenGo(next.dataset.href);
   }
 
   function renderedAnswer() {
@@ -258,6 +326,33 @@
     lastAnswer = JSON.stringify(currentAnswer());
     form.addEventListener("input", scheduleSave);
     form.addEventListener("change", scheduleSave);
+    // Enter in an answer saves it and goes on (Ctrl+Enter in a matrix box, where Enter starts a row).
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key !== "Enter" || event.isComposing || target.tagName === "BUTTON") return;
+      if (target.tagName === "TEXTAREA" && !(event.ctrlKey || event.metaKey)) return;
+      if (target.tagName !== "INPUT" && target.tagName !== "TEXTAREA") return;
+      event.preventDefault();
+      saveAndNext();
+    });
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (button && button.dataset.href) {
+        event.preventDefault();
+        saveThenGo(button.dataset.href);
+      } else if (navigator.onLine === false) {
+        // A practice check or hint needs the server: stay on the page rather than show an error page.
+        event.preventDefault();
+        journalAnswer();
+        setState(OFFLINE_MESSAGE + " Checking needs the connection.", "is-offline");
+      }
+    });
+    document.querySelectorAll(".qnav").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        saveThenGo(link.href);
+      });
+    });
     window.addEventListener("online", flushJournal);
     window.addEventListener("pagehide", flushJournal);
     flushJournal();
@@ -274,6 +369,10 @@
       flushJournal();
     });
   }
+
+  // --- Phone: the question list starts collapsed behind its summary, so the answer is on the first screen.
+  var questionList = document.getElementById("question-list");
+  if (questionList && window.matchMedia("(max-width: 959px)").matches) questionList.open = false;
 
   // --- Live preview --------------------------------------------------------------------------------------
   var previewBox = document.getElementById("preview");
@@ -296,7 +395,7 @@
     document.querySelector(".preview-label").hidden = !payload.ok;
     if (payload.ok && payload.latex) {
       if (window.katex) {
-        window.katex.render(payload.latex, math, { output: "mathml", throwOnError: false });
+        window.katex.render(payload.latex, math, { output: "htmlAndMathml", throwOnError: false });
       } else {
         math.textContent = payload.latex;
       }

@@ -30,7 +30,7 @@ def test_a_launch_link_signs_the_learner_in_and_opens_the_exam_once(api, certify
     browser = Client()
     opened = browser.get(response.data["url"])
     assert opened["Location"] == "/exams/cert/start/"
-    assert b"Start the exam" in browser.get("/exams/cert/start/").content
+    assert b"Start now" in browser.get("/exams/cert/start/").content
     assert Client().get(response.data["url"]).status_code == 410  # single use
 
 

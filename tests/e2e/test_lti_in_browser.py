@@ -76,7 +76,7 @@ def test_a_learner_takes_an_exam_from_the_lms_with_third_party_cookies_blocked(
         open_link.click()
     exam = opened.value
     expect(frame.get_by_text("dxam is open in another window")).to_be_visible()
-    exam.get_by_role("button", name="Start the exam").click()
+    exam.get_by_role("button", name="Start now").click()
     answer_all_and_submit(exam, ["2", "2"])
     expect(exam.get_by_role("heading", name="Score: 100.0%")).to_be_visible(timeout=30_000)
     expect(exam.get_by_role("link", name="View your certificate")).to_be_visible()
@@ -134,7 +134,7 @@ def test_a_rest_provisioned_learner_takes_an_exam_through_a_launch_link(page, li
     expect(page.get_by_role("link", name="← Back to your course")).to_have_attribute(
         "href", "https://lms.example.org/course/7"
     )
-    page.get_by_role("button", name="Start the exam").click()
+    page.get_by_role("button", name="Start now").click()
     answer_all_and_submit(page, ["2", "2"])
     expect(page.get_by_role("heading", name="Score: 100.0%")).to_be_visible(timeout=30_000)
     page.get_by_role("link", name="View your certificate").click()

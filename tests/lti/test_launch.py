@@ -19,7 +19,7 @@ def test_a_learner_launch_links_a_new_learner_and_opens_the_exam(
     start = tool_client.get(enter_url(response))
     assert start["Location"] == "/exams/cert/start/"
     page = tool_client.get(start["Location"])
-    assert b"Start the exam" in page.content and b"Back to your course" in page.content
+    assert b"Start now" in page.content and b"Back to your course" in page.content
     assert "frame-ancestors 'self' http://127.0.0.1" in page["Content-Security-Policy"]
     tool_client.post(start["Location"])
     attempt = Attempt.objects.get(learner=lti_user.auth_user)
