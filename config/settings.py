@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reviews",
     "analytics",
     "lti",
+    "progress",
     "lti_tool",
     "privacy",
     "django.contrib.admin",

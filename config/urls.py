@@ -12,6 +12,7 @@ admin.site.site_title = "dxam admin"
 urlpatterns = [
     path("", include("exams.urls")),
     path("", include("certificates.urls")),
+    path("", include("progress.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/my-data/", include("privacy.urls")),
     path("lti/", include("lti.urls")),

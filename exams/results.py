@@ -159,6 +159,9 @@ def _response(item: AttemptQuestion):
     return getattr(item, "response", None)
 
 
+TYPESET_ANSWERS = frozenset({"expression", "matrix"})
+
+
 def _as_latex(content: dict[str, Any], text: Any) -> str:
     """A typed answer or key as typeset math, or "" when there is none or the engine cannot read it."""
     if not isinstance(text, str) or not text.strip():
@@ -185,8 +188,9 @@ def _row(item: AttemptQuestion, shows: frozenset[str]) -> ReviewRow:
     if ReviewItem.SOLUTION in shows:
         details["solution"] = content["solution"]
     if not item.is_choice:
-        details["answer_latex"] = _as_latex(content, details.get("answer"))
         details["key_latex"] = _as_latex(content, details.get("key"))
+    if content["type"] in TYPESET_ANSWERS:  # a number reads the same typed or typeset
+        details["answer_latex"] = _as_latex(content, details.get("answer"))
     options = ()
     if item.is_choice:
         chosen = set(answer or []) if isinstance(answer, list) else set()

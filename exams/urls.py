@@ -6,7 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("exams/", views.catalogue, name="catalogue"),
     path("exams/<slug:slug>/start/", views.start, name="exam_start"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("attempts/<uuid:attempt_id>/", attempt_views.resume, name="attempt_resume"),
     path(
         "attempts/<uuid:attempt_id>/questions/<int:position>/",

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from exams.dashboard import learner_summary
 from exams.models import Attempt, Domain, Exam
 from exams.models.attempts import AttemptError
 from exams.results import describe_for_learners
@@ -55,8 +54,3 @@ def _start_page_context(exam, learner):
         "grace_seconds": int(Attempt.grace().total_seconds()),
         "review_summary": review_summary,
     }
-
-
-@login_required
-def dashboard(request):
-    return render(request, "exams/dashboard.html", learner_summary(request.user))
