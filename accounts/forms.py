@@ -14,6 +14,10 @@ class SignUpForm(BaseUserCreationForm):
         model = User
         fields = ["email", "display_name"]
         help_texts = {"display_name": "Your name as it should appear on certificates."}
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])

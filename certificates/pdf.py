@@ -118,6 +118,12 @@ def render_certificate(certificate, verify_url, paper="a4"):
     canvas.drawString(left, margin + 18 * mm, "Verify this certificate at")
     canvas.setFont(regular, _fit(canvas, verify_url, regular, 8.5, qr_x - left - 6 * mm))
     canvas.drawString(left, margin + 13 * mm, verify_url)
+    # The address and the QR code are links in a PDF viewer, as they are printed to be followed.
+    url_width = canvas.stringWidth(
+        verify_url, regular, _fit(canvas, verify_url, regular, 8.5, qr_x - left - 6 * mm)
+    )
+    canvas.linkURL(verify_url, (left, margin + 11.5 * mm, left + url_width, margin + 17 * mm), relative=0)
+    canvas.linkURL(verify_url, (qr_x, qr_y, qr_x + qr_size, qr_y + qr_size), relative=0)
 
     canvas.showPage()
     canvas.save()

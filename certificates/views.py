@@ -33,7 +33,9 @@ def pdf(request, code):
     paper = request.GET.get("paper", "a4") if request.GET.get("paper") in PAPER_SIZES else "a4"
     content = render_certificate(certificate, verification_url(request, certificate), paper=paper)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dxam-certificate-{certificate.reference}.pdf"'
+    # One file name per paper size, so downloading both keeps both.
+    filename = f"dxam-certificate-{certificate.reference}-{paper}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

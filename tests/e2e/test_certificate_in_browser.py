@@ -23,7 +23,7 @@ def test_a_learner_downloads_their_certificate_and_anyone_can_verify_it(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF (A4)").click()
     download = download_info.value
-    assert download.suggested_filename == f"dxam-certificate-{certificate.reference}.pdf"
+    assert download.suggested_filename == f"dxam-certificate-{certificate.reference}-a4.pdf"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
 
