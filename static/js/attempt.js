@@ -73,7 +73,8 @@
     var tick = function () {
       var remaining = (deadline - serverNow()) / 1000;
       timer.textContent = remaining > 0 ? formatSeconds(remaining) : "Time is up";
-      if (timerLabel) timerLabel.hidden = remaining <= 0;
+      // "Time is up" stands alone: no "Time left" label before it, for the eye or a screen reader.
+      if (timerLabel && remaining <= 0) timerLabel.remove();
       timer.parentElement.classList.toggle("timer-low", remaining < 60);
       if (remaining <= 0 && !finished) {
         finished = true;

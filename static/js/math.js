@@ -35,6 +35,10 @@
         });
         el.setAttribute("data-typeset", "");
         el.setAttribute("data-tex", tex);
+        // A formula inside a form label (a choice option) must give the control a name: MathML's role
+        // "math" takes its name from its author only, so the TeX source is that name.
+        var mathml = el.closest("label") && el.querySelector("math");
+        if (mathml) mathml.setAttribute("aria-label", tex);
       } catch (error) {
         el.textContent = tex;
       }

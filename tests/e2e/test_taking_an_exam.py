@@ -135,7 +135,7 @@ def test_a_new_learner_signs_up_and_takes_the_full_practice_exam(page, live_serv
     expect(page.get_by_role("heading", name="Your dashboard")).to_be_visible()
     attempts = page.get_by_role("table").get_by_role("row")
     expect(attempts.filter(has_text="Full practice exam")).to_contain_text("7.5%")
-    expect(page.get_by_role("heading", name="Weakest domains")).to_be_visible()
+    expect(page.get_by_role("heading", name="What to practise next")).to_be_visible()
     screenshot(page, "dashboard")
     page.get_by_role("button", name="Practise this domain").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 10")
@@ -482,8 +482,12 @@ def test_submitting_from_the_review_page_shows_the_score_and_the_feedback(
     expect(review[choice].locator(".option-chosen")).to_contain_text("Your choice: a column, n×1 (correct)")
     expect(review[numeric].locator(".verdict")).to_have_text("Unanswered")
     expect(review[expression].locator(".verdict")).to_have_text("Incorrect · 0.00")
-    expect(review[expression]).to_contain_text("Your answer: x^T (A + A^T)")
-    expect(review[expression]).to_contain_text("Expected: (A + A^T) x")
+    # Answers and keys are typeset (issue 15): the typed text is kept beside the learner's own answer.
+    expect(review[expression]).to_contain_text("(you typed x^T (A + A^T))")
+    expect(review[expression].locator("p", has_text="Your answer:").locator(".katex-html")).to_be_visible()
+    expected = review[expression].locator("p", has_text="Expected:")
+    expect(expected.locator("annotation")).to_have_text(r"\left(A + A^{\top}\right) x")
+    expect(expected.locator(".katex-html")).to_be_visible()
     expect(review[expression].locator(".feedback")).to_have_text(
         "Your answer is the transpose of the expected result (1×n instead of n×1) — check the order of the "
         "factors and your layout convention"
