@@ -14,7 +14,7 @@ def markdown(text):
 @register.filter
 def markdown_inline(text):
     """One line of Markdown with math (titles): the same rendering, without the paragraph around it."""
-    html = str(render_markdown(text))
+    html = str(render_markdown(text)).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)

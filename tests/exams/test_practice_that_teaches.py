@@ -120,3 +120,14 @@ def test_the_start_page_says_what_is_ahead(client, learner, make_question, make_
     exam.start_attempt(learner)
     html = client.get(f"/exams/{exam.slug}/start/").content.decode()
     assert "Resume" in html and "Abandon it" in html
+
+
+def test_titles_are_typeset_on_one_line():
+    from exams.templatetags.dxam import markdown_inline
+
+    html = markdown_inline("Gradient of $a^\\top X b$ with respect to $X$")
+    assert html == (
+        'Gradient of <span class="math math-inline">a^\\top X b</span> with respect to '
+        '<span class="math math-inline">X</span>'
+    )
+    assert markdown_inline("<script>alert(1)</script> plain") == "plain"  # sanitized like any Markdown
