@@ -318,6 +318,9 @@ def test_every_learner_page_has_no_serious_accessibility_violation(
     def check(name):
         page.wait_for_load_state("networkidle")
         found[name] = serious_violations(page)
+        # No sideways scrolling of the page itself (a wide equation scrolls inside its own box).
+        if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
+            found[name].append("the page scrolls sideways")
         screenshot(page, f"{size}-{name}")
 
     try:
