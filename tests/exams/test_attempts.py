@@ -249,7 +249,7 @@ def test_practice_checks_give_feedback_and_reveal_hints_and_the_solution(
     outcome = item.check_now("3")
     assert outcome.verdict == "incorrect"
     item.refresh_from_db()
-    assert not item.solution_shown  # the learner may try again first (issue 15; the solution used to open here)
+    assert not item.solution_shown  # the learner may try again first (issue 15: it used to open here)
     item.reveal_hint()
     item.reveal_hint()
     item.reveal_hint()
