@@ -832,7 +832,6 @@ class AttemptQuestion(models.Model):
         """Practice: the worked solution may be shown (on request, or by itself after enough wrong checks)."""
         return self.solution_shown or self.wrong_checks >= SOLUTION_AFTER_WRONG_CHECKS
 
-    @transaction.atomic
     def check_now(self, answer, now=None):
         """Save and grade an answer right away (practice mode); the learner may then try again.
 
