@@ -320,7 +320,13 @@ def test_every_learner_page_has_no_serious_accessibility_violation(
         found[name] = serious_violations(page)
         # No sideways scrolling of the page itself (a wide equation scrolls inside its own box).
         if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
-            found[name].append("the page scrolls sideways")
+            wide = page.evaluate(
+                """width => [...document.querySelectorAll("main *")]
+                    .filter(el => el.getBoundingClientRect().right > width + 1)
+                    .slice(0, 3).map(el => el.tagName + "." + el.className)""",
+                viewport["width"],
+            )
+            found[name].append(f"the page scrolls sideways: {wide}")
         screenshot(page, f"{size}-{name}")
 
     try:
