@@ -7,6 +7,7 @@ classes defined there.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
@@ -14,8 +15,27 @@ def error_body(code, message, details=None):
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
+# How the API answers each refusal of the attempt rules (exams.models.attempts), by its stable code.
+ATTEMPT_ERROR_STATUS = {
+    "no_such_question": 404,
+    "invalid_answer": 400,
+    "attempt_closed": 409,
+    "time_up": 409,
+    "exam_closed": 409,
+    "exam_not_open": 409,
+    "no_attempts_left": 409,
+    "exam_unavailable": 409,
+    "not_practice": 409,
+}
+
+
 def api_exception_handler(exc, context):
     """Every error as {"error": {"code", "message", "details"}}."""
+    from exams.models.attempts import AttemptError  # exams imports config: resolved at call time
+
+    if isinstance(exc, AttemptError):
+        status = ATTEMPT_ERROR_STATUS.get(exc.code, 409)
+        return Response(error_body(exc.code, str(exc), exc.details), status=status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Control characters, JSON depth, oversize bodies and slash-less API addresses, before any view.
+    "config.hygiene.InputHygieneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -1,11 +1,14 @@
 """REST API for the bank, exams and attempts (/api/v1/). Views declare; the rules are model methods."""
 
+import hashlib
+import json
 import tempfile
 from pathlib import Path
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import quote_etag
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -15,9 +18,9 @@ from rest_framework.views import APIView
 from accounts.roles import is_author
 from config.api import PreviewThrottle, integration_of
 from config.api_errors import error_body
+from config.times import iso
 from exams import bank
 from exams.models import Attempt, Domain, Exam, Question
-from exams.models.attempts import AttemptError
 from exams.question_types import validate_content
 from exams.results import ReviewItem
 from grading import engine
@@ -77,7 +80,7 @@ class AttemptSerializer(serializers.Serializer):
         return learner_label(attempt.learner, self.context["request"])
 
     def get_server_now(self, attempt) -> str:
-        return self.context["now"].isoformat()
+        return iso(self.context["now"]) or ""
 
     def get_remaining_seconds(self, attempt) -> float | None:
         return attempt.remaining_seconds(self.context["now"])
@@ -227,14 +230,19 @@ class ExamDetail(generics.RetrieveAPIView):
 # --- Attempts -------------------------------------------------------------------------------------
 
 
+# The clock fields change on every request; the ETag covers the rest, so it changes only with the attempt.
+CLOCK_FIELDS = ("server_now", "remaining_seconds")
+
+
 def attempt_response(request, attempt, status_code=200):
     attempt = Attempt.objects.select_related("exam", "learner").get(pk=attempt.pk)
     context = {"request": request, "now": timezone.now()}
-    return Response(AttemptSerializer(attempt, context=context).data, status=status_code)
-
-
-def refused(error):
-    return Response(error_body("refused", str(error)), status=status.HTTP_409_CONFLICT)
+    data = AttemptSerializer(attempt, context=context).data
+    response = Response(data, status=status_code)
+    state = {name: value for name, value in data.items() if name not in CLOCK_FIELDS}
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    response["ETag"] = quote_etag(digest)
+    return response
 
 
 class AttemptStart(APIView):
@@ -248,12 +256,10 @@ class AttemptStart(APIView):
         data.is_valid(raise_exception=True)
         exam = get_object_or_404(Exam, slug=data.validated_data["exam"], is_published=True)
         learner = acting_learner(request, data.validated_data.get("learner"))
-        had_open = exam.open_attempt(learner) is not None
-        try:
-            attempt = exam.start_attempt(learner)
-        except AttemptError as error:
-            return refused(error)
-        return attempt_response(request, attempt, status.HTTP_200_OK if had_open else status.HTTP_201_CREATED)
+        attempt = exam.start_attempt(learner)
+        return attempt_response(
+            request, attempt, status.HTTP_201_CREATED if attempt.just_started else status.HTTP_200_OK
+        )
 
 
 class AttemptDetail(APIView):
@@ -288,16 +294,13 @@ class AttemptAnswer(APIView):
         attempt = accessed_attempt(request, attempt_id)
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            response = attempt.save_answer(
-                position, data.validated_data["answer"], data.validated_data.get("saved_at")
-            )
-        except AttemptError as error:
-            return refused(error)
+        saved = attempt.save_answer(
+            position, data.validated_data["answer"], data.validated_data.get("saved_at")
+        )
         return Response(
             {
-                "saved": True,
-                "saved_at": response.saved_at,
+                "saved": saved.saved,
+                "saved_at": saved.response.saved_at,
                 "server_now": timezone.now(),
                 "deadline": attempt.deadline,
             }

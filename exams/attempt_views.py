@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.api_errors import ATTEMPT_ERROR_STATUS
+from config.times import iso
 from exams.models import Attempt, AttemptQuestion
-from exams.models.attempts import SOLUTION_AFTER_WRONG_CHECKS, AttemptError
+from exams.models.attempts import SOLUTION_AFTER_WRONG_CHECKS, AttemptError, InvalidAnswer, NoSuchQuestion
 from exams.question_types import interpret
 
 
@@ -36,14 +38,29 @@ def _get_attempt(request, attempt_id):
 
 def _timing(attempt, now):
     return {
-        "server_now": now.isoformat(),
-        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "server_now": iso(now),
+        "deadline": iso(attempt.deadline),
         "remaining_seconds": attempt.remaining_seconds(now),
         "grace_seconds": int(Attempt.grace().total_seconds()),
         "status": attempt.status,
         # The page asks this often whether the deadline moved (an admin extended it) or the attempt ended.
         "poll_seconds": settings.ATTEMPT_STATUS_POLL_SECONDS,
     }
+
+
+def _refused(request, attempt, error, wants_json=False, position=None):
+    """The pages' one answer to a refusal of the attempt rules: a missing question is a 404; anything else
+    is said on the attempt's page (or, to the page's script, as JSON with the error's stable code)."""
+    if wants_json:
+        attempt.refresh_from_db()
+        body = {"saved": False, "code": error.code, "error": str(error), **_timing(attempt, timezone.now())}
+        return JsonResponse(body, status=ATTEMPT_ERROR_STATUS.get(error.code, 409))
+    if isinstance(error, NoSuchQuestion):
+        raise Http404(str(error))
+    messages.error(request, str(error))
+    if position is not None and attempt.status == Attempt.Status.OPEN:
+        return redirect("attempt_question", attempt.pk, position)
+    return redirect("attempt_resume", attempt.pk)
 
 
 def _submitted_answer(request, item):
@@ -127,25 +144,27 @@ def save_answer(request, attempt_id, position):
     wants_json = request.content_type == "application/json"
     try:
         if wants_json:
-            payload = json.loads(request.body or b"{}")
-            answer, saved_at = payload.get("answer"), _parse_stamp(payload.get("saved_at"))
+            answer, saved_at = _json_answer(request.body)
         else:
-            item = attempt.question_for_saving(position)
-            answer, saved_at = _submitted_answer(request, item), None
-        response = attempt.save_answer(position, answer, saved_at=saved_at)
-    except (AttemptError, ValueError) as error:
-        message = str(error) if isinstance(error, AttemptError) else "The answer could not be read."
-        if wants_json:
-            attempt.refresh_from_db()
-            return JsonResponse(
-                {"saved": False, "error": message, **_timing(attempt, timezone.now())}, status=409
-            )
-        messages.error(request, message)
-        return redirect("attempt_resume", attempt.pk)
+            answer, saved_at = _submitted_answer(request, attempt.question_for_saving(position)), None
+        saved = attempt.save_answer(position, answer, saved_at=saved_at)
+    except AttemptError as error:
+        return _refused(request, attempt, error, wants_json)
     if wants_json:
         timing = _timing(attempt, timezone.now())
-        return JsonResponse({"saved": True, "saved_at": response.saved_at.isoformat(), **timing})
+        return JsonResponse({"saved": saved.saved, "saved_at": iso(saved.response.saved_at), **timing})
     return redirect(_after_save_url(request, attempt, position))
+
+
+def _json_answer(body):
+    """The page script's {"answer", "saved_at"}; anything unreadable is an invalid answer."""
+    try:
+        payload = json.loads(body or b"{}")
+        if not isinstance(payload, dict):
+            raise ValueError("not an object")
+        return payload.get("answer"), _parse_stamp(payload.get("saved_at"))
+    except (ValueError, TypeError, OverflowError, OSError):
+        raise InvalidAnswer("The answer could not be read.", {"saved_at": ["Unreadable."]}) from None
 
 
 def _after_save_url(request, attempt, position):
@@ -177,7 +196,8 @@ def flag(request, attempt_id, position):
     try:
         attempt.set_flag(position, flagged)
     except AttemptError as error:
-        messages.error(request, str(error))
+        wants_json = request.headers.get("Accept") == "application/json"
+        return _refused(request, attempt, error, wants_json, position)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"flagged": flagged})
     return redirect("attempt_question", attempt.pk, position)
@@ -221,7 +241,7 @@ def practice_action(request, attempt_id, position, action):
     try:
         PRACTICE_ACTIONS[action](attempt.question_at(position), request)
     except AttemptError as error:
-        messages.error(request, str(error))
+        return _refused(request, attempt, error, position=position)
     return redirect(reverse("attempt_question", args=[attempt.pk, position]) + "#answer")
 
 

@@ -52,6 +52,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config.times import iso
 from integrations.models import ProvisionedLearner, WebhookDelivery, WebhookEndpoint
 
 TIMEOUT_SECONDS = 10
@@ -178,15 +179,7 @@ def _provisions(learner_id):
 
 
 def _envelope(event, data, now=None):
-    return {"event": event, "created_at": _iso(now or timezone.now()), "data": data}
-
-
-def _iso(moment):
-    """As the REST API renders datetimes: ISO 8601, UTC as Z."""
-    if moment is None:
-        return None
-    text = moment.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return {"event": event, "created_at": iso(now or timezone.now()), "data": data}
 
 
 def notify_attempt_graded(attempt, now=None):
@@ -203,8 +196,8 @@ def notify_attempt_graded(attempt, now=None):
             "score_percent": attempt.percent,
             "passed": attempt.passed,
             "domain_scores": attempt.domain_scores,
-            "submitted_at": _iso(attempt.submitted_at),
-            "graded_at": _iso(attempt.graded_at),
+            "submitted_at": iso(attempt.submitted_at),
+            "graded_at": iso(attempt.graded_at),
         }
         payload = _envelope(Event.ATTEMPT_GRADED, data, now)
         deliveries += queue_event(
@@ -241,7 +234,7 @@ def _notify_certificate(certificate, event, event_key, now, extra=None):
             "exam": {"slug": certificate.exam.slug, "title": certificate.exam_title},
             "learner": {"external_id": provision.external_id},
             "score_percent": certificate.percent,
-            "issued_at": _iso(certificate.issued_at),
+            "issued_at": iso(certificate.issued_at),
             "verify_url": verify_url,
             **(extra or {}),
         }

@@ -15,11 +15,13 @@ from functools import cached_property
 
 import numpy as np
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from config.hygiene import CONTROL_CHARACTERS
 from config.queueing import send_after_commit
 from exams import answers, assembly
 from exams.models.audit import AttemptEvent, StaffActionError
@@ -46,7 +48,70 @@ REVIEW_MESSAGE = "This answer could not be checked automatically; a person will 
 
 
 class AttemptError(Exception):
-    """A learner's request that the rules refuse; the message is shown to the learner as it is."""
+    """A learner's request that the rules refuse; the message is shown to the learner as it is.
+
+    Each subclass is one case with a stable `code`; the API (config.api_errors) and the pages
+    (exams.attempt_views) each map the cases to an answer in one place.
+    """
+
+    code = "refused"
+
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.details = details or {}
+
+
+class NoSuchQuestion(AttemptError):
+    code = "no_such_question"
+
+
+class InvalidAnswer(AttemptError):
+    """The answer (or its `saved_at`) is not one this question or attempt takes; `details` names the field."""
+
+    code = "invalid_answer"
+
+
+class AttemptClosed(AttemptError):
+    """Submitted (by the learner) before: its answers can no longer change."""
+
+    code = "attempt_closed"
+
+
+class TimeUp(AttemptError):
+    """The time limit (plus grace) has passed: the attempt was finalized with what was saved."""
+
+    code = "time_up"
+
+
+class ExamClosed(AttemptError):
+    code = "exam_closed"
+
+
+class ExamNotOpen(AttemptError):
+    code = "exam_not_open"
+
+
+class NoAttemptsLeft(AttemptError):
+    code = "no_attempts_left"
+
+
+class ExamUnavailable(AttemptError):
+    """The published bank cannot fill the exam's blueprint today."""
+
+    code = "exam_unavailable"
+
+
+class NotPractice(AttemptError):
+    code = "not_practice"
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What a save did: `saved` is False when a newer answer (a later `saved_at`) was already stored, which
+    `response` then holds."""
+
+    response: "Response"
+    saved: bool
 
 
 class ReviewError(Exception):
@@ -166,29 +231,36 @@ class Exam(models.Model):
         return self.attempts.filter(learner=learner, status=Attempt.Status.OPEN).first()
 
     def start_attempt(self, learner, now=None):
-        """Resume the learner's open attempt, or start a new one with freshly drawn questions."""
+        """Resume the learner's open attempt, or start a new one with freshly drawn questions; idempotent.
+
+        Concurrent starts (an LMS retrying on a timeout, a double click) are serialized on the learner's row,
+        so they all get the same attempt instead of racing into the one-open-attempt constraint. The returned
+        attempt's `just_started` says whether this call created it.
+        """
         now = now or timezone.now()
-        existing = self.open_attempt(learner)
-        if existing is not None:
-            existing.finalize_if_expired(now, by=Attempt.FinalizedBy.ACCESS)
-            if existing.status == Attempt.Status.OPEN:
-                return existing
-        if self.closes_at is not None and now >= self.closes_at:
-            raise AttemptError("This exam has closed: new attempts can no longer be started.")
-        if self.opens_at is not None and now < self.opens_at:
-            raise AttemptError(f"This exam opens on {self.opens_at:%Y-%m-%d at %H:%M} UTC.")
-        if self.max_attempts is not None and self.attempts_counted(learner) >= self.max_attempts:
-            raise AttemptError(f"You have used all {self.max_attempts} attempt(s) this exam allows.")
-        seed = int(np.random.default_rng().integers(2**62))
         with transaction.atomic():
+            get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
+            existing = self.open_attempt(learner)
+            # Refusing the new attempt below also undoes this finalization, which loses nothing: an expired
+            # attempt is finalized as of its deadline whoever does it later (the sweep, the next visit).
+            if existing is not None and not existing.finalize_if_expired(now, by=Attempt.FinalizedBy.ACCESS):
+                existing.just_started = False
+                return existing
+            if self.closes_at is not None and now >= self.closes_at:
+                raise ExamClosed("This exam has closed: new attempts can no longer be started.")
+            if self.opens_at is not None and now < self.opens_at:
+                raise ExamNotOpen(f"This exam opens on {self.opens_at:%Y-%m-%d at %H:%M} UTC.")
+            if self.max_attempts is not None and self.attempts_counted(learner) >= self.max_attempts:
+                raise NoAttemptsLeft(f"You have used all {self.max_attempts} attempt(s) this exam allows.")
             attempt = Attempt.objects.create(
                 exam=self,
                 learner=learner,
-                seed=seed,
+                seed=int(np.random.default_rng().integers(2**62)),
                 started_at=now,
                 deadline=self._deadline(learner, now),
             )
             attempt.draw_questions(questions_seen(self, learner))
+        attempt.just_started = True
         return attempt
 
     def attempts_counted(self, learner) -> int:
@@ -257,6 +329,9 @@ class Attempt(models.Model):
         SWEEP = "sweep", "Time ran out (finalized by the sweep)"
         ABANDONED = "abandoned", "Abandoned by the learner"
 
+    # Set by Exam.start_attempt (not stored): whether that call created this attempt or resumed it.
+    just_started: bool = False
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
@@ -308,7 +383,7 @@ class Attempt(models.Model):
         try:
             chosen = assembly.FormAssembler(self.exam.blueprint, candidates()).draw(rng, seen)
         except assembly.Shortfall as shortfall:
-            raise AttemptError(f"This exam cannot be started yet: {shortfall}.") from None
+            raise ExamUnavailable(f"This exam cannot be started yet: {shortfall}.") from None
         versions = QuestionVersion.objects.in_bulk([candidate.version_id for candidate in chosen])
         rows = []
         for position, candidate in enumerate(chosen, start=1):
@@ -331,49 +406,73 @@ class Attempt(models.Model):
         """This attempt re-read under a row lock, so saves, submits and finalization never interleave."""
         return Attempt.objects.select_for_update().get(pk=self.pk)
 
-    def _assert_open(self, now):
-        timed_out = self.finalized_by not in ("", self.FinalizedBy.LEARNER)
-        if self.is_expired(now) or (self.status != self.Status.OPEN and timed_out):
-            raise AttemptError("The time limit has passed, so this answer was not saved.")
-        if self.status != self.Status.OPEN:
-            raise AttemptError("This attempt has been submitted, so its answers can no longer change.")
+    def _assert_open(self, now=None):
+        """Refuse a change to a closed attempt (or, given `now`, one whose time is up)."""
+        if self.status == self.Status.OPEN and not (now is not None and self.is_expired(now)):
+            return
+        if self.status == self.Status.OPEN:
+            raise TimeUp("The time limit has passed.")
+        if self.finalized_by in ("", self.FinalizedBy.LEARNER):
+            raise AttemptClosed("This attempt has been submitted, so its answers can no longer change.")
+        raise TimeUp("The time limit has passed, so this answer was not saved.")
 
-    @transaction.atomic
-    def save_answer(self, position, answer, saved_at=None, now=None):
+    def save_answer(self, position, answer, saved_at=None, now=None) -> SavedAnswer:
         """Store the learner's answer to one question; idempotent, and the latest stamp wins.
 
         `saved_at` is when the learner made the change (server time, as the page computes it); a save made
-        before the deadline that arrives late, within the grace period, is still accepted.
+        before the deadline that arrives late, within the grace period, is still accepted. A stamp before
+        the attempt started (less the grace period, for clock error) is refused; one older than the stored
+        answer's is not stored (`saved` is False). An attempt whose time is up is finalized first, and the
+        save refused.
         """
         now = now or timezone.now()
-        attempt = self._locked()
-        attempt._assert_open(now)
+        with transaction.atomic():
+            attempt = self._locked()
+            if not attempt._finalize_locked_if_expired(now, by=self.FinalizedBy.ACCESS):
+                return attempt._store_answer(position, answer, saved_at, now)
+        raise TimeUp("The time limit has passed, so this answer was not saved.")
+
+    def _store_answer(self, position, answer, saved_at, now) -> SavedAnswer:
+        self._assert_open()
+        # The page stamps saves with its estimate of server time: allow it the grace period's slack.
+        if saved_at is not None and saved_at < self.started_at - self.grace():
+            raise InvalidAnswer(
+                "saved_at is before the attempt started.", {"saved_at": ["It must be within the attempt."]}
+            )
         stamp = min(saved_at or now, now)
-        if attempt.deadline is not None and stamp > attempt.deadline:
-            raise AttemptError("The time limit has passed, so this answer was not saved.")
-        item = attempt.question_for_saving(position)
+        if self.deadline is not None and stamp > self.deadline:
+            raise TimeUp("The time limit has passed, so this answer was not saved.")
+        item = self.question_for_saving(position)
         answer = item.clean_answer(answer)
         # The attempt's row lock serializes saves, so a plain insert or update is safe (no savepoint for a
         # get_or_create race), and only what changes is written: autosaves are most of the traffic.
         response = getattr(item, "response", None)
         if response is None:
-            return Response.objects.create(
+            created = Response.objects.create(
                 attempt_question=item, answer=answer, saved_at=stamp, received_at=now
             )
-        if stamp >= response.saved_at:
-            changed = ["answer", "saved_at", "received_at"]
-            if answer != response.answer:
-                response.forget_check()
-                changed += Response.CHECK_FIELDS
-            response.answer, response.saved_at, response.received_at = answer, stamp, now
-            response.save(update_fields=changed)
-        return response
+            return SavedAnswer(created, saved=True)
+        if stamp < response.saved_at:
+            return SavedAnswer(response, saved=False)
+        changed = ["answer", "saved_at", "received_at"]
+        if answer != response.answer:
+            response.forget_check()
+            changed += Response.CHECK_FIELDS
+        response.answer, response.saved_at, response.received_at = answer, stamp, now
+        response.save(update_fields=changed)
+        return SavedAnswer(response, saved=True)
 
-    @transaction.atomic
     def set_flag(self, position, flagged, now=None):
-        attempt = self._locked()
-        attempt._assert_open(now or timezone.now())
-        AttemptQuestion.objects.filter(attempt=attempt, position=position).update(flagged=flagged)
+        with transaction.atomic():
+            attempt = self._locked()
+            if not attempt._finalize_locked_if_expired(now or timezone.now(), by=self.FinalizedBy.ACCESS):
+                attempt._assert_open()
+                if not AttemptQuestion.objects.filter(attempt=attempt, position=position).update(
+                    flagged=flagged
+                ):
+                    raise NoSuchQuestion(f"This attempt has no question {position}.")
+                return
+        raise TimeUp("The time limit has passed.")
 
     def question_for_saving(self, position):
         """The question at `position` with its response, without its version's content (saving an answer
@@ -383,31 +482,47 @@ class Attempt(models.Model):
                 self.questions.select_related("response").defer("question", "version").get(position=position)
             )
         except AttemptQuestion.DoesNotExist:
-            raise AttemptError(f"This attempt has no question {position}.") from None
+            raise NoSuchQuestion(f"This attempt has no question {position}.") from None
 
     def question_at(self, position):
         try:
             return self.questions.select_related("version", "response").get(position=position)
         except AttemptQuestion.DoesNotExist:
-            raise AttemptError(f"This attempt has no question {position}.") from None
+            raise NoSuchQuestion(f"This attempt has no question {position}.") from None
 
     # --- Finishing ---------------------------------------------------------------------------------------
 
     def submit(self, now=None, by=FinalizedBy.LEARNER):
-        """Close the attempt and enqueue its grading once the transaction commits; idempotent."""
+        """Close the attempt and enqueue its grading once the transaction commits; idempotent.
+
+        Whoever calls it, an attempt whose time is up is finalized as timed out: submitted at its deadline,
+        not at the (possibly much later) time of the call.
+        """
         now = now or timezone.now()
         with transaction.atomic():
             attempt = self._locked()
-            if attempt.status != self.Status.OPEN:
-                return attempt
-            attempt.status = self.Status.SUBMITTED
-            attempt.submitted_at = now
-            attempt.finalized_by = by
-            attempt.grading_enqueued_at = now
-            attempt.save(update_fields=["status", "submitted_at", "finalized_by", "grading_enqueued_at"])
-            attempt.enqueue_grading()
+            timed_out_by = self.FinalizedBy.ACCESS if by == self.FinalizedBy.LEARNER else by
+            if not attempt._finalize_locked_if_expired(now, timed_out_by):
+                attempt._close(now, now, by)
         self.refresh_from_db()
         return attempt
+
+    def _close(self, submitted_at, now, by):
+        if self.status != self.Status.OPEN:
+            return
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = submitted_at
+        self.finalized_by = by
+        self.grading_enqueued_at = now
+        self.save(update_fields=["status", "submitted_at", "finalized_by", "grading_enqueued_at"])
+        self.enqueue_grading()
+
+    def _finalize_locked_if_expired(self, now, by) -> bool:
+        """On a locked attempt: if it is open and its time is up, submit it as of its deadline."""
+        if self.status != self.Status.OPEN or not self.is_expired(now):
+            return False
+        self._close(self.deadline, now, by)
+        return True
 
     def enqueue_grading(self):
         """Send the attempt to a grading worker once the transaction commits.
@@ -420,13 +535,19 @@ class Attempt(models.Model):
 
         send_after_commit(grade_attempt, [str(self.pk)], f"the grading of attempt {self.pk}")
 
-    def finalize_if_expired(self, now=None, by=FinalizedBy.DEADLINE):
-        """Submit an open attempt whose time is up, with the answers saved so far."""
+    def finalize_if_expired(self, now=None, by=FinalizedBy.DEADLINE) -> bool:
+        """Submit an open attempt whose time is up, with the answers saved so far, as of its deadline.
+
+        The page, the API, the ETA task and the sweep all call this, so `submitted_at` is the deadline
+        whoever notices first and however late.
+        """
         now = now or timezone.now()
-        if self.status == self.Status.OPEN and self.is_expired(now):
-            self.submit(now=now, by=by)
-            return True
-        return False
+        if self.status != self.Status.OPEN or not self.is_expired(now):
+            return False
+        with transaction.atomic():
+            finalized = self._locked()._finalize_locked_if_expired(now, by)
+        self.refresh_from_db()
+        return finalized
 
     @transaction.atomic
     def grade(self, now=None):
@@ -756,12 +877,18 @@ class AttemptQuestion(models.Model):
             if not isinstance(answer, list) or not all(
                 isinstance(item, str) and item in allowed for item in answer
             ):
-                raise AttemptError("That is not one of this question's options.")
+                raise InvalidAnswer(
+                    "That is not one of this question's options.", {"answer": ["Unknown option id."]}
+                )
             return sorted(set(answer))
         if not isinstance(answer, str):
-            raise AttemptError("Type your answer as text.")
+            raise InvalidAnswer("Type your answer as text.", {"answer": ["Expected a string."]})
+        if CONTROL_CHARACTERS.search(answer):
+            message = "Answers cannot contain control characters."
+            raise InvalidAnswer(message, {"answer": [message]})
         if len(answer) > MAX_ANSWER_LENGTH:
-            raise AttemptError(f"Answers are limited to {MAX_ANSWER_LENGTH} characters.")
+            message = f"Answers are limited to {MAX_ANSWER_LENGTH} characters."
+            raise InvalidAnswer(message, {"answer": [message]})
         return answer
 
     def grade(self, answer):
@@ -820,7 +947,7 @@ class AttemptQuestion(models.Model):
 
     def _assert_practice(self):
         if not self.attempt.exam.is_practice:
-            raise AttemptError("Only practice attempts give feedback before submitting.")
+            raise NotPractice("Only practice attempts give feedback before submitting.")
 
     @property
     def has_variants(self):
@@ -839,7 +966,7 @@ class AttemptQuestion(models.Model):
         """
         self._assert_practice()
         now = now or timezone.now()
-        response = self.attempt.save_answer(self.position, answer, now=now)
+        response = self.attempt.save_answer(self.position, answer, now=now).response
         outcome = self.grade(response.answer)
         response.record(outcome, now, final=False)
         wrong = outcome.verdict in ("incorrect", "invalid", "partial")

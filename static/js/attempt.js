@@ -191,7 +191,8 @@
         var stored = window.localStorage.getItem(key);
         // Only forget the entry if no newer change was journaled while this one was in flight.
         if (stored && JSON.parse(stored).saved_at === entry.saved_at) window.localStorage.removeItem(key);
-        if (!payload.saved) throw { refused: payload.error };
+        // "saved": false without an error: a newer answer is already stored, so this one is superseded.
+        if (!payload.saved && payload.error) throw { refused: payload.error };
         return payload;
       });
     });

@@ -86,16 +86,21 @@ def test_a_late_save_is_refused_with_the_same_rules_as_the_browser(api, started)
         format="json",
     )
     assert response.status_code == 409
+    assert response.json()["error"]["code"] == "time_up"
     assert response.json()["error"]["message"] == "The time limit has passed, so this answer was not saved."
 
 
 def test_a_bad_answer_is_a_clear_error(api, started):
     base = f"/api/v1/attempts/{started['id']}"
     choice = position_of(started, "single_choice")
-    assert api.put(f"{base}/answers/{choice}/", {"answer": ["zz"]}, format="json").json()["error"][
-        "message"
-    ] == ("That is not one of this question's options.")
-    assert api.put(f"{base}/answers/99/", {"answer": "1"}, format="json").status_code == 409
+    unknown_option = api.put(f"{base}/answers/{choice}/", {"answer": ["zz"]}, format="json")
+    assert unknown_option.status_code == 400
+    assert unknown_option.json()["error"]["code"] == "invalid_answer"
+    assert unknown_option.json()["error"]["message"] == "That is not one of this question's options."
+    assert "answer" in unknown_option.json()["error"]["details"]
+    missing = api.put(f"{base}/answers/99/", {"answer": "1"}, format="json")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "no_such_question"
     assert api.put(f"{base}/answers/1/", {}, format="json").status_code == 400
 
 

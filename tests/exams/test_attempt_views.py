@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from config.times import iso
 from exams.models import Attempt, Exam
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_a_json_save_answers_with_the_server_time_and_deadline(client, learner, 
     assert response.status_code == 200
     body = response.json()
     assert body["saved"] is True
-    assert body["deadline"] == attempt.deadline.isoformat()
+    assert body["deadline"] == iso(attempt.deadline)  # UTC, ending in Z like every time dxam writes
     assert abs(timezone.datetime.fromisoformat(body["server_now"]) - timezone.now()) < timedelta(seconds=5)
 
 
@@ -91,6 +92,7 @@ def test_a_late_save_is_refused_with_a_clear_message(client, learner, attempt, s
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=5))
     response = save(client, attempt, 1, "42", saved_at=timezone.now().isoformat())
     assert response.status_code == 409
+    assert response.json()["code"] == "time_up"
     assert response.json()["error"] == "The time limit has passed, so this answer was not saved."
 
 
@@ -107,10 +109,14 @@ def test_a_malformed_save_is_a_clear_error_not_a_crash(client, learner, attempt)
     bad = client.post(
         f"/attempts/{attempt.pk}/questions/1/answer", "{not json", content_type="application/json"
     )
-    assert bad.status_code == 409
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_answer"
     assert bad.json()["error"] == "The answer could not be read."
-    assert save(client, attempt, 99, "1").json()["error"] == "This attempt has no question 99."
-    assert save(client, attempt, 1, "x" * 5000).status_code == 409
+    missing = save(client, attempt, 99, "1")
+    assert (missing.status_code, missing.json()["code"]) == (404, "no_such_question")
+    assert missing.json()["error"] == "This attempt has no question 99."
+    too_long = save(client, attempt, 1, "x" * 5000)
+    assert (too_long.status_code, too_long.json()["code"]) == (400, "invalid_answer")
 
 
 def test_a_plain_form_post_saves_and_moves_on(client, learner, attempt):

@@ -50,7 +50,8 @@ def test_the_version_ids_are_refused_and_the_opaque_ones_stored(client, learner,
     item = attempt.questions.get()
     url = f"/attempts/{attempt.pk}/questions/1/answer"
     refused = client.post(url, json.dumps({"answer": ["d"]}), content_type="application/json")
-    assert refused.status_code == 409
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_answer"
     assert refused.json()["error"] == "That is not one of this question's options."
     key = item.key()
     assert client.post(url, json.dumps({"answer": key}), content_type="application/json").json()["saved"]
