@@ -48,3 +48,10 @@ def provisioned(api):
     )
     assert response.status_code == 201
     return response.json()
+
+
+@pytest.fixture
+def started(api, provisioned, two_question_exam):
+    response = api.post("/api/v1/attempts/", {"exam": "api-exam", "learner": "u-1"}, format="json")
+    assert response.status_code == 201
+    return response.json()

@@ -11,13 +11,6 @@ from exams.models import Attempt
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def started(api, provisioned, two_question_exam):
-    response = api.post("/api/v1/attempts/", {"exam": "api-exam", "learner": "u-1"}, format="json")
-    assert response.status_code == 201
-    return response.json()
-
-
 def expire(attempt_id):
     deadline = timezone.now() - timedelta(hours=3)
     Attempt.objects.filter(pk=attempt_id).update(

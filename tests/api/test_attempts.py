@@ -9,13 +9,6 @@ from exams.models import Attempt
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def started(api, provisioned, two_question_exam):
-    response = api.post("/api/v1/attempts/", {"exam": "api-exam", "learner": "u-1"}, format="json")
-    assert response.status_code == 201
-    return response.json()
-
-
 def position_of(attempt, kind):
     return next(q["position"] for q in attempt["questions"] if q["type"] == kind)
 
