@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,10 +41,5 @@ class VerifyCertificate(APIView):
     def get(self, request, code):
         certificate = Certificate.objects.filter(code=code).first()
         if certificate is None:
-            error = {
-                "code": "not_found",
-                "message": "No certificate has this verification code.",
-                "details": {},
-            }
-            return Response({"status": "not_found", "error": error}, status=404)
+            raise NotFound("No certificate has this verification code.")
         return Response(verification(certificate))
