@@ -12,7 +12,9 @@ setup:
 	$(PY) manage.py import_bank exams/bank
 
 # The sweeps finalize abandoned attempts and retry LTI score posts; in production Celery beat runs them
-# (see docker-compose.yml).
+# (see docker-compose.yml). Local development: webhooks may go to a receiver on this machine
+# (scripts/webhook-receiver).
+run: export ALLOW_PRIVATE_OUTBOUND ?= true
 run: setup
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py sweep_attempts --every 15 & \

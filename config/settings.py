@@ -315,6 +315,9 @@ GRADING_RETRY_AFTER_SECONDS = envint("GRADING_RETRY_AFTER_SECONDS", "60")
 GRADING_TIMEOUT_SECONDS = envint("GRADING_TIMEOUT_SECONDS", "5")
 if GRADING_TIMEOUT_SECONDS < 1:
     raise ImproperlyConfigured(f"GRADING_TIMEOUT_SECONDS must be at least 1, got {GRADING_TIMEOUT_SECONDS}")
+# Outbound requests (webhooks, LTI platforms) may reach non-public addresses only when this is on: for
+# development and tests whose receivers run on this machine (config.outbound).
+ALLOW_PRIVATE_OUTBOUND = envbool("ALLOW_PRIVATE_OUTBOUND", "false")
 # Webhook deliveries are retried with exponential backoff from this many seconds.
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", "10")
 # Single-use sign-in links (REST launch links, LTI launches leaving the LMS frame) expire after this long.

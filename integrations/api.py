@@ -17,7 +17,7 @@ from certificates.api import VerificationSerializer, verification
 from certificates.models import Certificate
 from config.api import integration_of
 from exams.models import Exam
-from integrations.models import ProvisionedLearner, WebhookEndpoint
+from integrations.models import Integration, ProvisionedLearner, WebhookEndpoint
 
 
 class IntegrationsOnly:
@@ -186,17 +186,34 @@ class WebhookSerializer(serializers.ModelSerializer):
 class WebhookList(IntegrationsOnly, generics.ListCreateAPIView):
     """The integration's webhook endpoints; deliveries are signed with its webhook secret."""
 
+    required_scope = "webhooks"
     serializer_class = WebhookSerializer
     pagination_class = None
 
     def get_queryset(self):
         return WebhookEndpoint.objects.filter(integration=integration_of(self.request))
 
-    def perform_create(self, serializer):
-        serializer.save(integration=integration_of(self.request))
+    @extend_schema(responses={201: WebhookSerializer, 200: WebhookSerializer})
+    def post(self, request, *args, **kwargs):
+        """Register an endpoint; registering the same URL and events again returns the existing one (200)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        integration = integration_of(request)
+        with transaction.atomic():
+            Integration.objects.select_for_update().filter(pk=integration.pk).first()  # one at a time
+            existing = WebhookEndpoint.objects.filter(
+                integration=integration,
+                url=serializer.validated_data["url"],
+                events=serializer.validated_data["events"],
+            ).first()
+            if existing is not None:
+                return Response(self.get_serializer(existing).data)
+            serializer.save(integration=integration)
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
 
 
 class WebhookDetail(IntegrationsOnly, generics.RetrieveUpdateDestroyAPIView):
+    required_scope = "webhooks"
     serializer_class = WebhookSerializer
 
     def get_queryset(self):

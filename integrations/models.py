@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
+from config.outbound import validate_outbound_url
 from config.queueing import send_after_commit
 
 KEY_PREFIX = "dxam"
@@ -61,6 +62,7 @@ class ApiKey(models.Model):
         ATTEMPTS = "attempts", "Start, answer and submit attempts; read results of its learners"
         RESULTS = "results", "List graded attempts of its learners"
         BANK = "bank", "Read and write the question bank"
+        WEBHOOKS = "webhooks", "Register webhooks (which receive its learners' scores and certificates)"
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="keys")
     name = models.CharField(max_length=120, help_text="What this key is for, e.g. 'Moodle production'.")
@@ -134,7 +136,7 @@ class WebhookEndpoint(models.Model):
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), validate_outbound_url],
         help_text="Receives a signed POST for each event it subscribes to.",
     )
     events = models.JSONField(default=list, help_text="The Event values it subscribes to.")

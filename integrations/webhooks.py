@@ -40,18 +40,16 @@ receiver should ignore an X-Dxam-Delivery it has already processed.
 
 import hashlib
 import hmac
-import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config import outbound
 from config.times import iso
 from integrations.models import ProvisionedLearner, WebhookDelivery, WebhookEndpoint
 
@@ -109,16 +107,6 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirected POST would arrive as a GET without its body: report the redirect as a failure instead."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def body_of(payload) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
@@ -129,7 +117,6 @@ def send(delivery, now=None) -> Outcome:
     timestamp = int((now or timezone.now()).timestamp())
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
         "X-Dxam-Event": delivery.event,
         "X-Dxam-Delivery": str(delivery.pk),
         "X-Dxam-Signature": signature_header(delivery.endpoint.integration.webhook_secret, body, timestamp),
@@ -138,19 +125,21 @@ def send(delivery, now=None) -> Outcome:
 
 
 def post(url, body, headers) -> Outcome:
-    if urlsplit(url).scheme not in ("http", "https"):
-        return Outcome(None, "Only http and https URLs can receive webhooks.")
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """POST under the outbound URL policy (config.outbound): a refused address is a failed attempt."""
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return Outcome(response.status)
-    except urllib.error.HTTPError as error:  # any status but 2xx, redirects included
-        with error:
-            excerpt = error.read(300).decode("utf-8", "replace").strip()
-        return Outcome(error.code, f"HTTP {error.code} {error.reason}: {excerpt}".rstrip(": "))
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return Outcome(None, f"{type(reason).__name__}: {reason}")
+        with outbound.session(USER_AGENT) as session:
+            response = session.post(url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, stream=True)
+    except outbound.RefusedUrl as refused:
+        return Outcome(None, f"Refused by the outbound URL policy: {refused}")
+    except requests.RequestException as error:
+        return Outcome(None, f"{type(error).__name__}: {error}")
+    with response:
+        if 200 <= response.status_code < 300:
+            return Outcome(response.status_code)
+        excerpt = response.raw.read(300, decode_content=True).decode("utf-8", "replace").strip()
+    return Outcome(
+        response.status_code, f"HTTP {response.status_code} {response.reason}: {excerpt}".rstrip(": ")
+    )
 
 
 # --- Queueing ------------------------------------------------------------------------------------------

@@ -224,3 +224,10 @@ def take(committed):
         return attempt
 
     return take
+
+
+@pytest.fixture
+def local_receivers(settings):
+    """Outbound requests may reach this machine: the test's receivers (webhooks, the LTI platform) run
+    on 127.0.0.1, which the outbound URL policy refuses by default."""
+    settings.ALLOW_PRIVATE_OUTBOUND = True

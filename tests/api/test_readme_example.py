@@ -30,7 +30,7 @@ def readme_example():
 
 
 @pytest.fixture
-def receiver():
+def receiver(local_receivers):
     """A webhook endpoint on this machine that records every delivery."""
     deliveries = []
 
@@ -61,7 +61,9 @@ def pass_on_any_choice(make_question, make_exam):
 def test_the_readme_example_runs_end_to_end(live_server, receiver, pass_on_any_choice):
     hook, deliveries = receiver
     integration = Integration.objects.create(name="Demo LMS")
-    _, key = ApiKey.issue(integration, "readme", [scope.value for scope in ApiKey.Scope])
+    # The key the example's create_api_key line makes: the scopes it passes, no more.
+    scopes = re.search(r"create_api_key \"Demo LMS\" --scopes ([\w,]+)", readme_example()).group(1)
+    _, key = ApiKey.issue(integration, "readme", scopes.split(","))
     env = {"BASE": live_server.url, "KEY": key, "HOOK": hook, "EXAM": "readme-exam", "PATH": "/usr/bin:/bin"}
     run = subprocess.run(
         ["bash", "-e", "-c", readme_example()], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

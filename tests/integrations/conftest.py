@@ -57,7 +57,7 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(local_receivers):
     receiver = Receiver()
     receiver.thread.start()
     yield receiver

@@ -9,10 +9,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("integration", help="the integration's name, e.g. 'Moodle'")
         parser.add_argument("--name", default="command line", help="what the key is for")
+        # Required: a key gets exactly the scopes asked for (the `bank` scope reads every answer key).
         parser.add_argument(
             "--scopes",
-            default=",".join(ApiKey.Scope.values),
-            help=f"comma-separated, from {', '.join(ApiKey.Scope.values)} (default: all)",
+            required=True,
+            help=f"comma-separated, from {', '.join(ApiKey.Scope.values)}",
         )
 
     def handle(self, integration, name, scopes, **options):
