@@ -9,6 +9,12 @@ from django.db import models
 from django.utils import timezone
 
 
+def placeholder_email(domain: str) -> str:
+    """An address for an account created without a usable e-mail (by an LMS): random, so nobody can guess
+    it, test whether an account exists, or take it first. `domain` names who created it."""
+    return f"{secrets.token_hex(12)}@{domain}.dxam.invalid"
+
+
 class UserManager(BaseUserManager):
     """Users are identified by e-mail address; there is no username."""
 

@@ -1,7 +1,5 @@
 """REST API for integrations: provisioning learners, their certificates, and webhook endpoints."""
 
-import hashlib
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
@@ -12,12 +10,12 @@ from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import SignInLink
+from accounts.models import SignInLink, placeholder_email
 from certificates.api import VerificationSerializer, verification
 from certificates.models import Certificate
 from config.api import integration_of
 from exams.models import Exam
-from integrations.models import Integration, ProvisionedLearner, WebhookEndpoint
+from integrations.models import Integration, ProvisionedLearner, WebhookEndpoint, validate_external_id
 
 
 class IntegrationsOnly:
@@ -32,9 +30,18 @@ class IntegrationsOnly:
 
 
 class LearnerSerializer(serializers.Serializer):
-    external_id = serializers.CharField(max_length=200)
+    external_id = serializers.CharField(
+        max_length=200,
+        validators=[validate_external_id],
+        help_text="Your id for the learner: letters, digits and . _ ~ : @ + = - (it appears in URLs).",
+    )
     display_name = serializers.CharField(max_length=120, help_text="Shown on the learner's certificates.")
-    email = serializers.EmailField(required=False, help_text="Optional; must not belong to another account.")
+    email = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        help_text="Optional. An address no dxam account uses becomes the learner's; otherwise the learner gets "
+        "an account of their own all the same (accounts are never linked by e-mail) and the answer is alike.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
 
@@ -42,14 +49,9 @@ def learner_data(provision):
     return {
         "external_id": provision.external_id,
         "display_name": provision.user.display_name,
-        "email": provision.user.email,
+        "email": provision.email or None,
         "created_at": provision.created_at,
     }
-
-
-def placeholder_email(integration, external_id):
-    digest = hashlib.sha256(f"{integration.pk}:{external_id}".encode()).hexdigest()[:20]
-    return f"lms-{digest}@provisioned.dxam.invalid"
 
 
 class LearnerList(IntegrationsOnly, generics.ListAPIView):
@@ -76,15 +78,16 @@ class LearnerList(IntegrationsOnly, generics.ListAPIView):
         existing = ProvisionedLearner.objects.filter(integration=integration, external_id=external_id).first()
         if existing is not None:
             return Response(learner_data(existing))
-        email = data.validated_data.get("email") or placeholder_email(integration, external_id)
+        given = data.validated_data.get("email") or ""
         User = get_user_model()
         try:
             with transaction.atomic():
-                if User.objects.filter(email__iexact=email).exists():
-                    raise ValidationError({"email": ["This address belongs to another account."]})
+                # The same answer whether or not the address is taken: it reveals no account.
+                taken = not given or User.objects.filter(email__iexact=given).exists()
+                email = placeholder_email("provisioned") if taken else given
                 user = User.objects.create_user(email, None, display_name=data.validated_data["display_name"])
                 provision = ProvisionedLearner.objects.create(
-                    integration=integration, external_id=external_id, user=user
+                    integration=integration, external_id=external_id, user=user, email=given
                 )
         except IntegrityError:  # the same learner provisioned concurrently: return the winner's record
             provision = ProvisionedLearner.objects.get(integration=integration, external_id=external_id)

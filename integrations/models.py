@@ -5,7 +5,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -108,12 +108,25 @@ class ApiKey(models.Model):
         self.save(update_fields=["revoked_at"])
 
 
+# External ids appear in URL paths (/api/v1/learners/{external_id}/): no "/", no spaces or control characters.
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9._~:@+=-]{1,200}$"
+validate_external_id = RegexValidator(
+    EXTERNAL_ID_PATTERN,
+    "Use 1–200 letters, digits and . _ ~ : @ + = - (no slashes or spaces).",
+    code="invalid_external_id",
+)
+
+
 class ProvisionedLearner(models.Model):
     """A dxam account created by an integration for one of its users, known to it by its own id."""
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="learners")
-    external_id = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=200, validators=[validate_external_id])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provisions")
+    email = models.EmailField(
+        blank=True,
+        help_text="The address the integration gave (the account uses it only if no other account did).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

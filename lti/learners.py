@@ -1,20 +1,15 @@
 """Who an LTI launch is in dxam: the learner linked to the launch's (issuer, subject), created on first launch
 with the name and e-mail the claims give, and what the launch's roles let them see."""
 
-import hashlib
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from lti_tool.models import LtiLaunch, LtiMembership, LtiUser
 
+from accounts.models import placeholder_email
+
 STAFF_FLAGS = ("is_instructor", "is_content_developer", "is_administrator")
-
-
-def _placeholder_email(lti_user: LtiUser) -> str:
-    digest = hashlib.sha256(f"{lti_user.registration.issuer}\n{lti_user.sub}".encode()).hexdigest()[:24]
-    return f"lti-{digest}@lti.dxam.invalid"
 
 
 def _usable_email(email: str | None, User) -> str | None:
@@ -36,7 +31,7 @@ def learner_for(launch: LtiLaunch):
         if lti_user.auth_user_id is not None:
             return lti_user.auth_user
         name = (lti_user.name or f"{lti_user.given_name} {lti_user.family_name}").strip()[:120]
-        email = _usable_email(lti_user.email, User) or _placeholder_email(lti_user)
+        email = _usable_email(lti_user.email, User) or placeholder_email("lti")
         user = User.objects.create_user(email, None, display_name=name or "Learner")
         lti_user.auth_user = user
         lti_user.save(update_fields=["auth_user"])

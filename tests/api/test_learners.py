@@ -35,14 +35,22 @@ def test_the_same_external_id_in_two_integrations_is_two_learners(
     assert ProvisionedLearner.objects.count() == 2
 
 
-def test_an_integration_cannot_claim_an_existing_account(api, learner):
-    response = api.post(
+def test_an_integration_cannot_claim_an_existing_account_nor_learn_that_it_exists(api, learner):
+    taken = api.post(
         "/api/v1/learners/",
         {"external_id": "x", "display_name": "Ada", "email": learner.email},
         format="json",
     )
-    assert response.status_code == 400
-    assert "another account" in str(response.json()["error"]["details"])
+    free = api.post(
+        "/api/v1/learners/",
+        {"external_id": "y", "display_name": "Bo", "email": "bo@example.org"},
+        format="json",
+    )
+    assert (taken.status_code, free.status_code) == (201, 201)
+    assert taken.json()["email"] == learner.email and free.json()["email"] == "bo@example.org"
+    provisioned = ProvisionedLearner.objects.get(external_id="x").user
+    assert provisioned != learner  # a separate account: never linked by e-mail
+    assert provisioned.email != learner.email
 
 
 def test_a_learners_session_cannot_provision(client, learner):
