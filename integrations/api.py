@@ -39,8 +39,8 @@ class LearnerSerializer(serializers.Serializer):
     email = serializers.EmailField(
         required=False,
         allow_null=True,
-        help_text="Optional. An address no dxam account uses becomes the learner's; otherwise the learner gets "
-        "an account of their own all the same (accounts are never linked by e-mail) and the answer is alike.",
+        help_text="Optional. An address no dxam account uses becomes the learner's; otherwise the learner "
+        "gets an account of their own all the same (never linked by e-mail), and the answer is alike.",
     )
     created_at = serializers.DateTimeField(read_only=True)
 
