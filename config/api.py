@@ -1,7 +1,8 @@
-"""What every /api/v1/ endpoint shares: one JSON error shape, key authentication, scopes, throttles."""
+"""What every /api/v1/ endpoint shares: key authentication, scopes, pagination (throttles: config.ratelimit,
+errors: config.api_errors)."""
 
 from django.utils import timezone
-from rest_framework import exceptions, pagination, permissions, throttling
+from rest_framework import exceptions, pagination, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from integrations.models import ApiKey
@@ -47,25 +48,6 @@ class KeyOrSignedIn(permissions.BasePermission):
                 return False
             return True
         return bool(request.user and request.user.is_authenticated and getattr(view, "allow_users", True))
-
-
-class KeyThrottle(throttling.SimpleRateThrottle):
-    """Requests per API key (or per signed-in user)."""
-
-    scope = "key"
-
-    def get_cache_key(self, request, view):
-        if isinstance(request.auth, ApiKey):
-            ident = f"key-{request.auth.pk}"
-        elif request.user and request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
-        else:
-            ident = self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-
-class PreviewThrottle(KeyThrottle):
-    scope = "preview"
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -129,14 +129,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache shared by all processes: django-ratelimit counts sign-in attempts in it.
+# A cache shared by all processes; rate limits (sign-in, the API) count in their own alias of it, which
+# fails open when Redis is down (config.ratelimit).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL},
+        "ratelimit": {
+            "BACKEND": "config.ratelimit.FailOpenRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dxam_cache"}}
+    database_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dxam_cache"}
+    CACHES = {"default": database_cache, "ratelimit": database_cache}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
 # Sessions live in the database: reading one is a primary-key lookup, and a request writes it only when it
 # changed it. Not cached_db: that makes every request depend on Redis (Django writes a session back to the
 # cache after reading it from the database, unguarded, so a Redis outage answers 500 to every signed-in page,
@@ -185,9 +196,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["config.api.KeyOrSignedIn"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.KeyThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.ratelimit.KeyThrottle", "config.ratelimit.LearnerThrottle"],
+    # Sized for a class of 500 learners per integration, each autosaving every 2–5 s while typing (about
+    # 20 requests a minute), with room for page loads and polling. Previews: per signed-in user.
     "DEFAULT_THROTTLE_RATES": {
-        "key": os.environ.get("API_RATE_PER_KEY", "1200/min"),
+        "key": os.environ.get("API_RATE_PER_KEY", "20000/min"),
+        "learner": os.environ.get("API_RATE_PER_LEARNER", "120/min"),
         "preview": os.environ.get("API_RATE_PREVIEW", "120/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",

@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_author
-from config.api import PreviewThrottle, integration_of
+from config.api import integration_of
 from config.api_errors import error_body
+from config.ratelimit import KeyThrottle, PreviewThrottle
 from config.times import iso
 from exams import bank
 from exams.models import Attempt, Domain, Exam, Question
@@ -524,7 +525,7 @@ class BankImport(AuthorsOnly, APIView):
 class Preview(APIView):
     """How the engine reads an expression for the given symbols: LaTeX and shape, or the exact error."""
 
-    throttle_classes = [PreviewThrottle]
+    throttle_classes = [KeyThrottle, PreviewThrottle]
 
     @extend_schema(
         request=PreviewSerializer,

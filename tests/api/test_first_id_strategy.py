@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from config.api import KeyThrottle
+from config.ratelimit import KeyThrottle
 
 EXAMS = 100
 CHOICE_TYPES = {"single_choice", "multiple_choice"}
