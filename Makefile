@@ -8,7 +8,6 @@ PORT ?= 8000
 setup:
 	@scripts/bootstrap
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py import_bank exams/bank
 
 # The sweeps finalize abandoned attempts and retry LTI score posts; in production Celery beat runs them

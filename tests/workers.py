@@ -73,9 +73,14 @@ def queue_worker(broker_url, log_path, monkeypatch, **environment):
             with use_broker(broker_url, monkeypatch):
                 yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a process started by a test, killing it if it does not exit in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
