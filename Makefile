@@ -29,6 +29,7 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+	.venv/bin/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 format:
 	@scripts/bootstrap

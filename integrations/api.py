@@ -162,6 +162,7 @@ class LearnerCertificates(IntegrationsOnly, APIView):
 
     required_scope = "learners"
 
+    @extend_schema(responses=HeldCertificateSerializer(many=True))
     def get(self, request, external_id):
         provision = get_object_or_404(
             ProvisionedLearner, integration=integration_of(request), external_id=external_id

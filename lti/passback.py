@@ -14,6 +14,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 
+from config.times import iso
 from lti import keys, outbound
 from lti.models import LtiAttempt, ScorePost
 
@@ -58,7 +59,7 @@ def grade_of(post: ScorePost) -> Grade:
         .set_score_maximum(post.score_maximum)
         .set_activity_progress("Completed")
         .set_grading_progress("FullyGraded")
-        .set_timestamp(post.graded_at.isoformat())
+        .set_timestamp(iso(post.graded_at))
         .set_user_id(post.lti_attempt.lti_user.sub)
     )
 
