@@ -64,7 +64,13 @@ def queue_worker(broker_url, log_path, monkeypatch, **environment):
     to the worker's environment (a settings module, the test database). Yields the process, whose
     `queue` attribute names the queue to send to."""
     queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ, "CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": broker_url, **environment}
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_RESULT_BACKEND": broker_url,
+        "DXAM_TEST_QUEUE": queue,  # for settings that route every task there (tests.hostile.settings)
+        **environment,
+    }
     command = [*WORKER_COMMAND, "--pool", "solo", "--queues", queue, "--hostname", f"{queue}@%h"]
     with log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
