@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from exams.models import Attempt
 from integrations.models import ApiKey, Integration, WebhookDelivery, WebhookEndpoint
+from tests.integrations.test_outbound_policy import REFUSED as INTERNAL_URLS
 from tests.servers import gunicorn, manage, production_environment
 from tests.workers import database_url_for_workers, queue_worker
 
@@ -118,23 +119,9 @@ def test_concurrent_starts_give_one_attempt_and_one_201(lms):
 
 # 2. SSRF -------------------------------------------------------------------------------------------------
 
-INTERNAL = [
-    "http://127.0.0.1:5432/",
-    "http://localhost:6379/",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[::1]/",
-    "http://0.0.0.0/",
-    "http://10.0.0.1/",
-    "http://192.168.0.1/",
-    "http://metadata.google.internal/",
-    "http://user:pass@127.0.0.1/",
-    "http://2130706433/",
-    "http://[::ffff:7f00:1]/",
-]
-
 
 def test_webhooks_to_internal_addresses_are_refused(lms):
-    for url in INTERNAL:
+    for url in INTERNAL_URLS:
         response = lms.call("POST", "/api/v1/webhooks/", {"url": url, "events": ["attempt.graded"]})
         assert_error(response, 400, "invalid")
     assert not WebhookEndpoint.objects.exists()
