@@ -59,7 +59,7 @@ def resolving(monkeypatch, names):
 
 @pytest.mark.parametrize("url", REFUSED)
 def test_registering_a_non_public_url_is_refused(integration, url):
-    _, secret = ApiKey.issue(integration, "hooks", ["learners", "attempts", "results"])
+    _, secret = ApiKey.issue(integration, "hooks", ["webhooks"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     response = client.post("/api/v1/webhooks/", {"url": url, "events": ["attempt.graded"]}, format="json")
