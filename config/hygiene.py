@@ -32,9 +32,12 @@ def is_api(request: HttpRequest) -> bool:
 def refusal(
     request: HttpRequest, status: int, code: str, message: str, details: dict | None = None
 ) -> HttpResponse:
-    """The answer to a request refused before any view: JSON under /api/, a page elsewhere."""
+    """The answer to a request refused before any view: the API's error shape under /api/, the pages' JSON
+    error to their scripts (which send or accept JSON), a page otherwise."""
     if is_api(request):
         return JsonResponse(error_body(code, message, details), status=status)
+    if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"code": code, "error": message}, status=status)
     context = {"status": status, "message": message}
     return render(request, "refused.html", context, status=status)
 

@@ -78,3 +78,18 @@ def test_an_unknown_api_address_is_a_json_404(api):
 
 def test_an_unknown_certificate_is_the_one_error_shape(client):
     assert_api_error(client.get("/api/v1/certificates/verify/unknown"), 404, "not_found")
+
+
+def test_a_pages_script_gets_its_refusal_as_json(client, learner, make_question, make_exam):
+    make_question("numeric")
+    attempt = make_exam("script", count=1).start_attempt(learner)
+    client.force_login(learner)
+    body = json.dumps({"answer": "4\x002"})
+    response = client.post(
+        f"/attempts/{attempt.pk}/questions/1/answer", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "error": "Text may not contain control characters (such as NUL).",
+    }
