@@ -164,7 +164,9 @@ def _json_answer(body):
             raise ValueError("not an object")
         return payload.get("answer"), _parse_stamp(payload.get("saved_at"))
     except (ValueError, TypeError, OverflowError, OSError):
-        raise InvalidAnswer("The answer could not be read.", {"body": ["Unreadable JSON or saved_at."]}) from None
+        raise InvalidAnswer(
+            "The answer could not be read.", {"body": ["Unreadable JSON or saved_at."]}
+        ) from None
 
 
 def _after_save_url(request, attempt, position):
