@@ -208,8 +208,8 @@ def notify_certificate_revoked(certificate, now=None):
     """Queue `certificate.revoked` (once per revocation) with the reason."""
     if not certificate.is_revoked:
         return []
-    event_key = f"certificate.revoked:{certificate.code}:{_iso(certificate.revoked_at)}"
-    extra = {"revoked_at": _iso(certificate.revoked_at), "reason": certificate.revoked_reason}
+    event_key = f"certificate.revoked:{certificate.code}:{iso(certificate.revoked_at)}"
+    extra = {"revoked_at": iso(certificate.revoked_at), "reason": certificate.revoked_reason}
     return _notify_certificate(certificate, Event.CERTIFICATE_REVOKED, event_key, now, extra)
 
 
@@ -245,12 +245,12 @@ def notify_attempt_regraded(attempt, old_score, old_passed, now=None):
             "score_percent": attempt.percent,
             "passed": attempt.passed,
             "domain_scores": attempt.domain_scores,
-            "graded_at": _iso(attempt.graded_at),
+            "graded_at": iso(attempt.graded_at),
         }
         deliveries += queue_event(
             provision.integration,
             Event.ATTEMPT_REGRADED,
-            f"attempt.regraded:{attempt.pk}:{_iso(attempt.graded_at)}",
+            f"attempt.regraded:{attempt.pk}:{iso(attempt.graded_at)}",
             _envelope(Event.ATTEMPT_REGRADED, data, now),
         )
     return deliveries
