@@ -22,7 +22,12 @@ def test_it_reports_an_unreachable_broker_as_down_without_saying_why(client, set
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": {"status": "ok"}, "broker": {"status": "down"}}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == (
+        "down",
+        {"status": "ok"},
+        {"status": "down"},
+    )
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from exams.models import Attempt
 from exams.models.attempts import AttemptClosed, InvalidAnswer, NoSuchQuestion, TimeUp
-from grading.tasks import finalize_attempt, sweep_attempts
+from grading.tasks import sweep_attempts
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,6 @@ def test_starting_after_an_expired_attempt_finalizes_it_and_starts_afresh(exam, 
     [
         pytest.param(lambda attempt: attempt.submit(), id="learner submits late"),
         pytest.param(lambda attempt: attempt.finalize_if_expired(), id="page or API access"),
-        pytest.param(lambda attempt: finalize_attempt(str(attempt.pk)), id="ETA task"),
         pytest.param(lambda attempt: sweep_attempts(), id="sweep"),
     ],
 )

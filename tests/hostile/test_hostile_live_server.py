@@ -287,7 +287,12 @@ def test_an_expired_attempt_submitted_through_the_api_is_finalized_at_its_deadli
 
 def test_healthz_shows_component_states_only(stack):
     body = requests.get(f"{stack}/healthz", timeout=30).json()
-    assert body == {"status": "ok", "database": {"status": "ok"}, "broker": {"status": "ok"}}
+    assert {name: state for name, state in body.items() if name != "worker"} == {
+        "status": "ok",
+        "database": {"status": "ok"},
+        "broker": {"status": "ok"},
+    }
+    assert body["worker"] in ({"status": "ok"}, {"status": "stale"})  # states only, no details
 
 
 def test_times_end_in_z_and_etags_are_stable(lms):
