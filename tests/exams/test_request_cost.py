@@ -52,9 +52,9 @@ def autosave(client, attempt, position, answer):
 
 
 def test_starting_an_exam(signed_in, exam, django_assert_num_queries):
-    # user, exam, open attempt?, [savepoint] insert attempt, questions seen, candidates, versions,
-    # insert the questions in one statement [release]
-    with django_assert_num_queries(10):
+    # user, exam, [savepoint] the learner's row locked (concurrent starts serialize), open attempt?, insert
+    # attempt, questions seen, candidates, versions, insert the questions in one statement [release]
+    with django_assert_num_queries(11):
         response = signed_in.post(f"/exams/{exam.slug}/start/")
     assert response.status_code == 302
     assert Attempt.objects.get().questions.count() == exam.blueprint[0]["count"]
