@@ -64,6 +64,12 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text="Accommodation: timed exams give this learner this many times the time limit (e.g. 1.5).",
     )
+    deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the account was deleted: its personal data is gone, its attempts stay anonymous.",
+    )
 
     objects = UserManager()
 
@@ -89,6 +95,10 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_author(self):

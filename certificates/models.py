@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 # Crockford's base32 without the look-alikes I, L, O, U: references are read aloud and typed by hand.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -68,7 +70,9 @@ class Certificate(models.Model):
         """Issue (or improve) the certificate a graded attempt earns; returns it, or None if none is earned.
 
         Idempotent: grading the same attempt again, or a retried task, finds the certificate already there.
-        Failing never touches an existing certificate.
+        Failing never touches an existing certificate. A deleted account earns none, even when its attempt is
+        graded (or regraded) after the deletion: the learner's row is locked and read again here, so this
+        either sees the deletion or finishes before it, and the deletion then revokes what was issued.
         """
         if not (attempt.exam.certifies and attempt.status == "graded" and attempt.passed):
             return None
@@ -80,6 +84,9 @@ class Certificate(models.Model):
             "domain_scores": attempt.domain_scores,
         }
         with transaction.atomic():
+            learner = User.objects.select_for_update().only("deleted_at").get(pk=attempt.learner_id)
+            if learner.is_deleted:
+                return None
             certificate = (
                 cls.objects.select_for_update().filter(learner=attempt.learner, exam=attempt.exam).first()
             )
@@ -104,11 +111,12 @@ class Certificate(models.Model):
         earlier regrade with the same `reason` revoked it), "revoked", or None (nothing, or only its score and
         attempt moved).
 
-        A certificate revoked for another reason (by hand) is never reinstated here.
+        A certificate revoked for another reason (by hand) is never reinstated here, and a deleted account's
+        certificates never change (issue_for gives it none).
         """
         from exams.models import Attempt
 
-        if not exam.certifies:
+        if not exam.certifies or learner.is_deleted:
             return None, None
         now = now or timezone.now()
         best = (

@@ -2,9 +2,11 @@
 
 Erasing anonymises rather than deletes: the account keeps no personal data and cannot sign in, its graded
 attempts stay (anonymous) in the exams' statistics, open attempts are deleted, and its certificates are
-revoked with the holder's name removed, so a verification link says "revoked" instead of vouching for a
-person who is gone, or answering "not found" as a forgery would. An admin deleting a learner in the admin
-deletes everything, certificates included (accounts/admin.py).
+revoked ("account deleted") with the holder's name removed, so a verification link says "revoked" instead of
+vouching for a person who is gone, or answering "not found" as a forgery would; integrations that provisioned
+the learner get `certificate.revoked`. An attempt graded after the deletion earns no certificate
+(Certificate.issue_for). The learner's own "Delete my account" and an admin's delete in the admin (single or
+bulk, privacy/admin.py) both call `erase_account`.
 """
 
 from typing import Any
@@ -15,9 +17,10 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.models import Certificate
 from exams.models import Attempt
+from integrations.webhooks import notify_certificate_revoked
 
 DELETED_NAME = "Deleted learner"
-REVOKED_BECAUSE_DELETED = "The holder deleted their account."
+REVOKED_BECAUSE_DELETED = "account deleted"
 
 
 def learner_data(user: User, now=None) -> dict[str, Any]:
@@ -79,18 +82,25 @@ def _attempt_data(attempt: Attempt, now) -> dict[str, Any]:
 
 
 @transaction.atomic
-def erase_account(user: User, now=None) -> None:
-    """Anonymise a learner's account (see the module's docstring); idempotent."""
+def erase_account(user: User, now=None) -> int:
+    """Anonymise an account (see the module's docstring); returns how many certificates it revoked. Erasing
+    an account again changes nothing."""
     from lti_tool.models import LtiUser
 
     now = now or timezone.now()
+    # Locked first: a grading that finishes meanwhile waits in Certificate.issue_for, then issues nothing.
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_deleted:
+        return 0
     user.attempts.filter(status=Attempt.Status.OPEN).delete()
+    revoked = 0
     for certificate in Certificate.objects.select_for_update().filter(learner=user):
         certificate.name = DELETED_NAME
         certificate.save(update_fields=["name", "updated_at"])
         if not certificate.is_revoked:
             certificate.revoke(REVOKED_BECAUSE_DELETED, now)
+            notify_certificate_revoked(certificate, now)  # before the integrations' mapping goes below
+            revoked += 1
     user.provisions.all().delete()  # an LMS provisioning the same id again gets a new account
     LtiUser.objects.filter(auth_user=user).delete()
     user.sign_in_links.all().delete()
@@ -99,4 +109,6 @@ def erase_account(user: User, now=None) -> None:
     user.is_active = user.is_superuser = False
     user.role = User.Role.LEARNER
     user.set_unusable_password()
+    user.deleted_at = now
     user.save()
+    return revoked

@@ -32,7 +32,8 @@ def delete_account(request):
     if request.user.is_staff:
         messages.error(request, "An admin account is deleted by another admin, in the admin site.")
         return redirect("profile")
-    form = EraseAccountForm(request.user, request.POST or None)
+    # Bound on every POST, even an empty one (`request.POST or None` would show an empty form, no error).
+    form = EraseAccountForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         erase_account(request.user)
         logout(request)
