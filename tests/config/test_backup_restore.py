@@ -1,5 +1,6 @@
 """scripts/backup and scripts/restore: a dump of a database with attempts and certificates, restored into a
-scratch database, holds every attempt and answer as it was, and every certificate still verifies.
+scratch database that does not exist yet and again (--replace) over one that lost data, holds every attempt
+and answer as it was, and every certificate still verifies; what is not a PostgreSQL backup touches nothing.
 
 PostgreSQL only (the scripts are pg_dump/pg_restore): skipped on the embedded SQLite run."""
 
@@ -36,10 +37,8 @@ def postgres():
 
 @pytest.fixture
 def scratch_database(postgres):
-    """An empty database next to the test database, dropped afterwards."""
+    """The URL of a database next to the test database that does not exist yet, dropped afterwards."""
     name = f"{connection.settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
     yield urlunsplit(urlsplit(database_url_for_workers())._replace(path=f"/{name}"))
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -110,20 +109,45 @@ def test_a_backup_restores_every_attempt_and_certificate(
     dump = tmp_path / "dxam.dump"
     made = run("backup", str(dump), database_url=database_url_for_workers())
     assert made.returncode == 0, made.stderr
-    assert made.stdout.strip() == str(dump) and dump.stat().st_size > 0
+    assert str(dump) in made.stdout and dump.stat().st_size > 0
+    assert not dump.with_name("dxam.dump.partial").exists()
 
-    # The original is lost; the backup is restored into an empty database.
+    # The original is lost; the backup is restored where no database exists (the script creates it).
     restored = run("restore", str(dump), database_url=scratch_database)
     assert restored.returncode == 0, restored.stderr
     assert fingerprint_of(scratch_database) == before
 
-    # A restore never mixes a backup into a database that has data.
+    # A restore never mixes a backup into a database that has data...
+    psql(scratch_database, "DELETE FROM certificates_certificate")
+    assert fingerprint_of(scratch_database)["certificates"] == {}
     again = run("restore", str(dump), database_url=scratch_database)
-    assert again.returncode == 1
-    assert "restore into an empty one" in again.stderr
+    assert again.returncode == 2 and "--replace" in again.stderr
+    # ...unless told to replace it.
+    replaced = run("restore", str(dump), "--replace", database_url=scratch_database)
+    assert replaced.returncode == 0, replaced.stderr
+    assert fingerprint_of(scratch_database) == before
 
 
-def test_the_scripts_refuse_a_database_that_is_not_postgresql(tmp_path):
-    for script, args in (("backup", []), ("restore", [str(tmp_path / "missing.dump")])):
+def psql(database_url: str, sql: str) -> str:
+    done = subprocess.run(
+        ["psql", "-X", "-q", "-At", "-c", sql, database_url], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_what_is_not_a_postgresql_backup_touches_nothing(scratch_database, tmp_path):
+    garbage = tmp_path / "garbage.dump"
+    garbage.write_bytes(b"not a dump")
+    for script, args in (("backup", []), ("restore", [str(garbage)])):
         refused = run(script, *args, database_url="sqlite:///db.sqlite3")
-        assert refused.returncode == 2
+        assert refused.returncode == 2 and "PostgreSQL" in refused.stderr
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{urlsplit(scratch_database).path[1:]}"')
+    psql(scratch_database, "CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)")
+    # The file is checked before anything is dropped, even with --replace.
+    unreadable = run("restore", str(garbage), "--replace", database_url=scratch_database)
+    assert unreadable.returncode == 2 and "pg_restore failed" in unreadable.stderr
+    assert psql(scratch_database, "SELECT id FROM kept") == "1"
+    missing = run("restore", str(tmp_path / "missing.dump"), database_url=scratch_database)
+    assert missing.returncode == 2 and "no backup file" in missing.stderr
