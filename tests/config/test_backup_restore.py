@@ -151,3 +151,20 @@ def test_what_is_not_a_postgresql_backup_touches_nothing(scratch_database, tmp_p
     assert psql(scratch_database, "SELECT id FROM kept") == "1"
     missing = run("restore", str(tmp_path / "missing.dump"), database_url=scratch_database)
     assert missing.returncode == 2 and "no backup file" in missing.stderr
+
+
+def test_the_scripts_take_every_database_url_form_and_keep_the_password_off_the_command_line():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from pgtools import Database
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    database = Database.from_url("postgresql://dxam:p%40ss@db.internal:6543/dxam?sslmode=require&x=1")
+    assert database.name == "dxam"
+    assert database.environment == {
+        "PGHOST": "db.internal",
+        "PGPORT": "6543",
+        "PGUSER": "dxam",
+        "PGPASSWORD": "p@ss",
+        "PGSSLMODE": "require",
+    }
