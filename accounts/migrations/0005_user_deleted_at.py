@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_signinlink'),
+        ('accounts', '0004_cache_table'),
     ]
 
     operations = [
