@@ -5,6 +5,7 @@ rules serve the admin, the importer, the author preview and the grading of attem
 """
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -238,6 +239,25 @@ def _is_range(declared, show: int) -> bool:
     return count(declared)
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def fields_with_control_characters(content: dict) -> set[str]:
+    """The top-level fields whose text, at any depth, holds a control character other than tab and line
+    breaks (a YAML "\\0" escape can put a NUL anywhere, and PostgreSQL cannot store one)."""
+
+    def holds(value: object) -> bool:
+        if isinstance(value, str):
+            return bool(CONTROL_CHARACTERS.search(value))
+        if isinstance(value, dict):
+            return any(holds(key) or holds(item) for key, item in value.items())
+        if isinstance(value, list | tuple):
+            return any(holds(item) for item in value)
+        return False
+
+    return {name for name, value in content.items() if holds(value)}
+
+
 def validate_content(content: dict, *, check_options: bool = True) -> dict[str, list[str]]:
     """Return {field: [messages]} for everything wrong with a question's content; empty when it is valid.
 
@@ -251,6 +271,8 @@ def validate_content(content: dict, *, check_options: bool = True) -> dict[str, 
     for name in TEXT_FIELDS:
         if not str(content.get(name, "")).strip():
             add(name, "This field is required.")
+    for name in sorted(fields_with_control_characters(content)):
+        add(name, "Control characters (such as NUL) are not allowed; use plain text, tabs and line breaks.")
     if content.get("difficulty") not in (1, 2, 3):
         add("difficulty", "Difficulty must be 1 (easy), 2 (medium) or 3 (hard).")
     if not isinstance(content.get("tags"), list) or not all(isinstance(tag, str) for tag in content["tags"]):

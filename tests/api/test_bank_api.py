@@ -56,6 +56,23 @@ def test_the_bank_exports_and_imports_yaml_all_or_nothing(api):
     assert same == {"created": 0, "updated": 0, "unchanged": 1}
 
 
+@pytest.mark.parametrize("escape", ["\\0", "\\x07", "\\e"])
+def test_a_control_character_written_as_a_yaml_escape_is_refused_by_field(api, escape):
+    """A NUL in a JSON body is refused at the door; a YAML escape becomes one only when the file is read."""
+    api.post("/api/v1/questions/", {"domain": 3, "entry": ENTRY}, format="json")
+    [file] = api.get("/api/v1/bank/export/").json()["files"]
+    hostile = file["text"].replace("title: Gradient of a linear form", f'title: "Gradient{escape}of it"')
+    assert hostile != file["text"]
+    response = api.post(
+        "/api/v1/bank/import/", {"files": [{"name": "03-x.yaml", "text": hostile}]}, format="json"
+    )
+    assert response.status_code == 422
+    [problem] = response.json()["error"]["details"]["problems"]
+    assert (problem["slug"], problem["field"]) == ("api-linear-form", "title")
+    assert "Control characters" in problem["message"]
+    assert Question.objects.get(slug="api-linear-form").current_version.content["title"] == ENTRY["title"]
+
+
 def test_learners_and_keys_without_the_bank_scope_cannot_touch_the_bank(
     client, learner, integration, key_client
 ):
