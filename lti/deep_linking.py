@@ -7,14 +7,13 @@ request.
 
 from django.http import HttpRequest
 from django.urls import reverse
-from lti_tool.models import LtiLaunch
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
 from exams.models import Exam
 from lti import errors
 from lti.errors import LtiError
-from lti.launch import MALFORMED, DxamMessageLaunch, LaunchStorage, ToolConfig
+from lti.launch import MALFORMED, DxamLaunch, DxamMessageLaunch, LaunchStorage, ToolConfig
 
 SESSION_KEY = "lti_deep_link"
 
@@ -51,7 +50,7 @@ def respond(request: HttpRequest, launch_id: str, slug: str) -> tuple[str, str]:
         raise LtiError(
             errors.UNKNOWN_STATE, "This request has expired. Start again from your course."
         ) from None
-    lti_launch = LtiLaunch(message_launch)
+    lti_launch = DxamLaunch(message_launch)
     if not lti_launch.is_deep_link_launch or lti_launch.registration.pk != data["registration"]:
         raise LtiError(
             errors.DEEP_LINK_MISMATCH, "This selection answers another platform's request.", status=403

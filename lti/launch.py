@@ -8,14 +8,28 @@ against a registration, the deployment, and the message's required claims. dxam 
   that does arrive must match. A state is used once.
 - `aud` must contain the registration's client id, and `azp` must be it when present or when `aud` holds
   several audiences (pylti1p3 reads only the first audience and never looks at `azp`).
+- The state remembers the platform (iss, client id) and the nonce it was issued for: a token from another
+  platform, for another client, or with another nonce is refused under it.
 - The nonce must be one this tool issued and is used once: a replayed id_token is refused.
+- When `aud` lists several audiences, the registration is looked up by `azp` (pylti1p3 would take aud[0]).
+- Every claim dxam stores must be a string that fits its column (STORED_CLAIMS), checked before anything is
+  stored or the nonce used: an over-long or mistyped claim is refused, not a database error.
 - The platform's JWKS is cached (lti.platform_keys) instead of fetched on every launch.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from lti_tool.models import LtiLaunch
+from django.utils.functional import cached_property
+from lti_tool.models import (
+    LtiContext,
+    LtiDeployment,
+    LtiLaunch,
+    LtiMembership,
+    LtiPlatformInstance,
+    LtiResourceLink,
+    LtiUser,
+)
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
@@ -26,6 +40,9 @@ from lti.errors import LtiError
 from lti.models import UsedNonce
 
 LAUNCH_STATE_SECONDS = 600
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+# Longest return URL dxam keeps in a learner's session (it has no column).
+RETURN_URL_MAX_LENGTH = 2000
 # What pylti1p3 and PyJWT raise on malformed input besides LtiException: refused, never a 500.
 MALFORMED = (
     LtiException,
@@ -39,12 +56,104 @@ MALFORMED = (
 )
 
 
+def _column(model: type[models.Model], name: str) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
+# Where a claim dxam keeps is read from (object claim or None for a top-level claim, key), and how long it may
+# be: its column's max_length (None: a text column, any length). Each must be a string when present.
+STORED_CLAIMS: list[tuple[str | None, str, int | None]] = [
+    (None, "sub", _column(LtiUser, "sub")),
+    (None, "given_name", _column(LtiUser, "given_name")),
+    (None, "family_name", _column(LtiUser, "family_name")),
+    (None, "name", _column(LtiUser, "name")),
+    (None, "email", _column(LtiUser, "email")),
+    (None, "picture", _column(LtiUser, "picture_url")),
+    (None, "nonce", _column(UsedNonce, "nonce")),
+    (f"{CLAIM}deployment_id", "", _column(LtiDeployment, "deployment_id")),
+    (f"{CLAIM}context", "id", _column(LtiContext, "id_on_platform")),
+    (f"{CLAIM}context", "label", _column(LtiContext, "label")),
+    (f"{CLAIM}context", "title", _column(LtiContext, "title")),
+    (f"{CLAIM}resource_link", "id", _column(LtiResourceLink, "id_on_platform")),
+    (f"{CLAIM}resource_link", "title", _column(LtiResourceLink, "title")),
+    (f"{CLAIM}resource_link", "description", _column(LtiResourceLink, "description")),
+    (f"{CLAIM}launch_presentation", "return_url", RETURN_URL_MAX_LENGTH),
+    (f"{CLAIM}tool_platform", "guid", _column(LtiPlatformInstance, "guid")),
+    (f"{CLAIM}tool_platform", "name", _column(LtiPlatformInstance, "name")),
+    (f"{CLAIM}tool_platform", "url", _column(LtiPlatformInstance, "url")),
+    (f"{CLAIM}tool_platform", "contact_email", _column(LtiPlatformInstance, "contact_email")),
+    (f"{CLAIM}tool_platform", "description", _column(LtiPlatformInstance, "description")),
+    (f"{CLAIM}tool_platform", "product_family_code", _column(LtiPlatformInstance, "product_family_code")),
+    (f"{CLAIM}tool_platform", "version", _column(LtiPlatformInstance, "version")),
+    (
+        f"{CLAIM}platformnotificationservice",
+        "platform_notification_service_url",
+        _column(LtiDeployment, "pns_url"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
+        "lineitems",
+        _column(LtiContext, "lineitems_url"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
+        "lineitem",
+        _column(LtiContext, "lineitems_url"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
+        "context_memberships_url",
+        _column(LtiContext, "memberships_url"),
+    ),
+]
+
+
+def check_stored_claims(body: dict) -> None:
+    """Refuse (invalid_token) a token whose stored claims are not strings or do not fit their columns."""
+    for claim, key, max_length in STORED_CLAIMS:
+        if claim is None or not key:
+            name, value = claim or key, body.get(claim or key)
+        else:
+            container = body.get(claim)
+            if container is None:
+                continue
+            if not isinstance(container, dict):
+                raise LtiError(errors.INVALID_TOKEN, f"The launch's claim {claim} is not an object.")
+            name, value = f"{claim} {key}", container.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise LtiError(errors.INVALID_TOKEN, f"The launch's claim {name} is not a string.")
+        if max_length is not None and len(value) > max_length:
+            raise LtiError(
+                errors.INVALID_TOKEN, f"The launch's claim {name} is longer than {max_length} characters."
+            )
+
+
 class LaunchStorage(DjangoCacheDataStorage):
     """State, nonce and launch data in the shared cache under their own random names, not under a session
     cookie (which a browser blocking third-party cookies never sends to an iframe)."""
 
     def get_session_cookie_name(self) -> None:
         return None
+
+
+class DxamLaunch(LtiLaunch):
+    """django-lti's launch, with the membership found through the launch's own user and context (django-lti
+    would look the registration up by aud[0], which misses a launch for several audiences)."""
+
+    @cached_property
+    def membership(self) -> LtiMembership:
+        return LtiMembership.objects.get(user=self.user, context=self.context)
+
+
+class BoundLogin(DjangoOIDCLogin):
+    """An OIDC login whose state also remembers the nonce it was issued with (checked at launch)."""
+
+    def _generate_nonce(self) -> str:
+        nonce = super()._generate_nonce()
+        self._state_params = {**self._state_params, "nonce": nonce}
+        return nonce
 
 
 class ToolConfig(DjangoToolConfig):
@@ -62,6 +171,19 @@ class DxamMessageLaunch(DjangoMessageLaunch):
             key_set_url, self._requests_session, kid if isinstance(kid, str) else None
         )
 
+    def get_client_id(self) -> str:
+        """The audience naming dxam: `azp` when `aud` lists several (and includes it), else the only one."""
+        body = self._get_jwt_body()
+        aud, azp = body.get("aud"), body.get("azp")
+        if isinstance(aud, list) and isinstance(azp, str) and azp in aud:
+            return azp
+        return super().get_client_id()
+
+    def _issued(self) -> dict:
+        """What the login that issued this launch's state recorded: iss, client_id and nonce."""
+        params = self._session_service.get_state_params(self._get_request_param("state"))
+        return params if isinstance(params, dict) else {}
+
     def validate_state(self) -> "DxamMessageLaunch":
         state = self._get_request_param("state")
         if not state or not self._session_service.get_state_params(state):
@@ -74,10 +196,25 @@ class DxamMessageLaunch(DjangoMessageLaunch):
             raise LtiError(errors.UNKNOWN_STATE, "This launch belongs to another browser session.")
         return self
 
+    def validate_nonce(self) -> "DxamMessageLaunch":
+        super().validate_nonce()
+        if self._get_jwt_body().get("nonce") != self._issued().get("nonce"):
+            raise LtiError(errors.INVALID_TOKEN, "This launch's nonce was not issued with its state.", 403)
+        return self
+
     def validate_registration(self) -> "DxamMessageLaunch":
         super().validate_registration()
         body = self._get_jwt_body()
         client_id = self._registration.get_client_id() or ""
+        # A launch restored from the cache (deep linking's answer) was bound when it was first validated.
+        if not self._restored:
+            issued = self._issued()
+            if (body.get("iss"), client_id) != (issued.get("iss"), issued.get("client_id")):
+                raise LtiError(
+                    errors.INVALID_TOKEN,
+                    "This launch was started by another platform or client than the one that signed it.",
+                    status=403,
+                )
         aud = body.get("aud")
         audiences: list = aud if isinstance(aud, list) else [aud]
         azp = body.get("azp")
@@ -87,12 +224,17 @@ class DxamMessageLaunch(DjangoMessageLaunch):
             raise LtiError(errors.WRONG_AUDIENCE, "A launch for several audiences must name dxam as its azp.")
         return self
 
+    def validate_deployment(self) -> "DxamMessageLaunch":
+        # Before the deployment lookup, which may store the deployment id.
+        check_stored_claims(self._get_jwt_body())
+        return super().validate_deployment()
+
     def save_launch_data(self) -> "DxamMessageLaunch":
         """The last step of validation: use up the nonce and the state, then keep the launch data."""
         body = self._get_jwt_body()
         try:
             with transaction.atomic():
-                UsedNonce.objects.create(issuer=body["iss"], nonce=str(body["nonce"])[:255])
+                UsedNonce.objects.create(issuer=body["iss"], nonce=body["nonce"])
         except IntegrityError:
             raise LtiError(
                 errors.REPLAYED_LAUNCH, "This launch was already used. Open the exam again from your course."
@@ -107,10 +249,10 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     missing = [name for name in ("iss", "login_hint", "target_link_uri", "client_id") if not params.get(name)]
     if missing:
         raise LtiError(errors.MISSING_PARAMETERS, f"The login request lacks {', '.join(missing)}.")
-    login = DjangoOIDCLogin(request, ToolConfig())
+    login = BoundLogin(request, ToolConfig())
     login.set_launch_data_storage(LaunchStorage())
     login.set_launch_data_lifetime(LAUNCH_STATE_SECONDS)
-    login.pass_params_to_launch({"iss": params["iss"]})
+    login.pass_params_to_launch({"iss": params["iss"], "client_id": params["client_id"]})
     try:
         return login.redirect(request.build_absolute_uri(reverse("lti_launch")))
     except MALFORMED:
@@ -140,7 +282,7 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
         raise LtiError(
             errors.INVALID_TOKEN, f"The launch could not be verified ({_reason(error)}).", status=403
         ) from None
-    launch = LtiLaunch(message_launch)
+    launch = DxamLaunch(message_launch)
     if not launch.deployment.is_active:
         raise LtiError(
             errors.INACTIVE_DEPLOYMENT,

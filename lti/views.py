@@ -22,7 +22,7 @@ from lti.models import LtiAttempt, frame_origins, origin_of
 from lti.passback import SESSION_KEY
 
 PROBE_COOKIE = "dxam_lti_probe"
-CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+CLAIM = launch.CLAIM
 
 
 def refused(request: HttpRequest, error: LtiError) -> HttpResponse:

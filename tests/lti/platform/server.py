@@ -20,7 +20,8 @@ Routes
                                 only that one); {"cache_control": "..."}: the JWKS's Cache-Control header
 
 A launch spec may ask for a tampered token ("tamper": "expired" | "bad_signature" | "wrong_issuer" |
-"unknown_deployment" | "unknown_key") so the tests can check that the tool refuses it.
+"unknown_deployment" | "unknown_key") so the tests can check that the tool refuses it, and may override the
+signed token's claims ("claims": {name: value}, null removes the claim).
 """
 
 import html
@@ -133,6 +134,10 @@ class Platform:
         consumer.enable_nrps(f"{self.base}/nrps/memberships")
         response = consumer.generate_launch_request(params)
         token = response["id_token"]
+        if spec.get("claims"):
+            message = json.loads(_b64(token.split(".")[1]))
+            message.update(spec["claims"])
+            token = consumer.key_handler.encode_and_sign({k: v for k, v in message.items() if v is not None})
         if tamper == "expired":
             message = json.loads(_b64(token.split(".")[1]))
             message.update(iat=message["iat"] - 7200, exp=message["iat"] - 3600)
