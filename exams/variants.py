@@ -297,13 +297,17 @@ def _references(declaration: Any) -> frozenset[str]:
         return frozenset()
 
 
-@functools.lru_cache(maxsize=4096)
 def _names_in(expression: str) -> frozenset[str]:
-    # Validation draws many seeds of the same declarations: parse each expression once.
+    """The names an expression mentions (not the functions it calls); empty when it is not one (_parse)."""
     try:
-        tree = ast.parse(expression, mode="eval")
-    except (SyntaxError, RecursionError, ValueError):
+        return _names_in_tree(_parse(expression))
+    except ParameterError:
         return frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_in_tree(tree: ast.Expression) -> frozenset[str]:
+    # Validation draws many seeds of the same declarations; _parse hands back the same tree for the same text.
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     return frozenset(
         node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called
@@ -425,8 +429,6 @@ def _draw_matrix(spec: Any, invertible: Any, rng: np.random.Generator) -> np.nda
 def _derive(expression: Any, earlier: dict[str, Value]) -> Value:
     if not isinstance(expression, str) or not expression.strip():
         raise ParameterError("'expr' needs an expression such as 'a*b + 1'")
-    if len(expression) > MAX_EXPRESSION_LENGTH:
-        raise ParameterError(f"the expression is longer than {MAX_EXPRESSION_LENGTH} characters")
     try:
         value = _evaluate(_parse(expression.strip()).body, earlier)
     except RecursionError:
@@ -436,14 +438,22 @@ def _derive(expression: Any, earlier: dict[str, Value]) -> Value:
     return value
 
 
-@functools.lru_cache(maxsize=4096)
 def _parse(expression: str) -> ast.Expression:
-    """The parsed expression, cached (trees are only read); errors are raised for the author."""
+    """The parsed expression; the length is checked before any parsing or caching, so hostile text costs
+    neither time nor cache memory. Errors are raised for the author."""
+    if len(expression) > MAX_EXPRESSION_LENGTH:
+        raise ParameterError(f"the expression is longer than {MAX_EXPRESSION_LENGTH} characters")
+    return _parse_short(expression)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_short(expression: str) -> ast.Expression:
+    """_parse's cache (trees are only read), keyed on texts of at most MAX_EXPRESSION_LENGTH characters."""
     try:
         return ast.parse(expression, mode="eval")
     except SyntaxError as error:
         raise ParameterError(f"{expression!r} is not a valid expression ({error.msg})") from None
-    except (RecursionError, ValueError):
+    except (RecursionError, MemoryError, ValueError):
         raise ParameterError(f"{expression!r} is nested too deeply") from None
 
 

@@ -54,6 +54,8 @@ def test_a_pooled_question_with_conditions_round_trips_through_the_api(api):
         ({"options": [{"text": "a", "correct_if": 3}, {"text": "b"}]}, "options"),
         ({"options": [{"text": "a", "correct_if": "p > q"}, {"text": "b", "correct_if": "p <"}]}, "options"),
         ({"parameters": {"p": {"expr": "9 ** 9 ** 9"}, "q": {"int": [1, 2]}}}, "parameters"),
+        ({"parameters": {"p": {"expr": "-" * 100_000 + "1"}, "q": {"int": [1, 2]}}}, "parameters"),
+        ({"parameters": {"p": {"expr": "-" * 499 + "1"}, "q": {"int": [1, 2]}}}, "parameters"),
         ({"parameters": {"p": {"int": [1, 10**12]}, "q": {"int": [1, 2]}}}, "parameters"),
         ({"stem": "{{nope}}"}, "stem"),
     ],

@@ -224,6 +224,8 @@ def test_the_inverse_of_a_unimodular_matrix_is_an_integer_matrix_without_float_n
         ("round(a, 20)", "digits from 0 to 10"),
         ("t + 1", "not the text 'x'"),
         ("1" * 501, "longer than 500"),
+        ("-" * 100_000 + "1", "longer than 500"),
+        ("-" * 499 + "1", "nested too deeply"),
     ],
 )
 def test_it_rejects_unsafe_or_broken_expressions(expression, problem):
@@ -239,6 +241,16 @@ def test_it_rejects_unsafe_or_broken_expressions(expression, problem):
         draw(parameters, seed=0)
     assert problem in str(raised.value)
     assert any(problem in message for message in validate(parameters))
+
+
+def test_over_long_expressions_are_refused_before_they_are_parsed_or_cached():
+    from exams import variants
+
+    variants._parse_short.cache_clear()
+    hostile = "+".join(["a"] * 300_000)
+    problems = validate({"a": {"int": [1, 2]}, "z": {"expr": hostile}})
+    assert any("longer than 500" in message for message in problems)
+    assert variants._parse_short.cache_info().currsize == 0
 
 
 def test_a_text_parameter_can_be_copied_by_an_expression():
