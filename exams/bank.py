@@ -28,8 +28,10 @@ left alone, a changed one gets a new version (a question's topic is not part of 
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db import transaction
@@ -124,9 +126,15 @@ def read_bank(
     for file in bank_files(path):
         name = str(file)
         try:
-            document = yaml.load(file.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            document, duplicates = _load_yaml(file.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as error:
             errors.append(BankError(name, "", "file", f"not valid YAML: {error}"))
+            continue
+        if duplicates:
+            errors.extend(
+                BankError(name, slug, key, f"the key {key!r} appears twice in one mapping (line {line})")
+                for slug, key, line in duplicates
+            )
             continue
         if not isinstance(document, dict) or not {"domain", "questions"} <= set(document) <= FILE_KEYS:
             errors.append(
@@ -175,6 +183,42 @@ def read_bank(
     if errors:
         raise BankInvalid(errors)
     return contents
+
+
+def _load_yaml(text: str) -> tuple[Any, list[tuple[str, str, int]]]:
+    """The document, and its duplicated mapping keys as (slug of the question holding it, key, line).
+
+    PyYAML keeps the last of two equal keys silently, which once attached an option's feedback to another
+    option: the bank refuses them instead.
+    """
+    loader = SAFE_LOADER(text)
+    try:
+        root = loader.get_single_node()
+        duplicates = list(_duplicate_keys(root, "", set())) if root is not None else []
+        return (loader.construct_document(root) if root is not None else None), duplicates
+    finally:
+        loader.dispose()
+
+
+def _duplicate_keys(node: yaml.Node, slug: str, visited: set[int]) -> Iterator[tuple[str, str, int]]:
+    if id(node) in visited:  # an alias to a node already walked (aliases may even form cycles)
+        return
+    visited.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        scalar_keys = [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        slug = next(
+            (v.value for k, v in scalar_keys if k.value == "slug" and isinstance(v, yaml.ScalarNode)), slug
+        )
+        seen: set[tuple[str, str]] = set()
+        for key, _value in scalar_keys:
+            if (key.tag, key.value) in seen:
+                yield slug, key.value, key.start_mark.line + 1
+            seen.add((key.tag, key.value))
+        for _key, value in node.value:
+            yield from _duplicate_keys(value, slug, visited)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item, slug, visited)
 
 
 def _topic_problems(topic: str, declared: dict[str, str] | None) -> list[tuple[str, str]]:

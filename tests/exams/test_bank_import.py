@@ -121,6 +121,39 @@ def test_a_duplicated_slug_is_refused(bank, capsys):
     assert "the slug is used twice" in capsys.readouterr().err
 
 
+def test_a_duplicated_mapping_key_is_refused_naming_file_question_and_key(bank, capsys):
+    (bank / "11-twice.yaml").write_text(
+        """domain: 2
+questions:
+  - slug: feedback-twice
+    type: single_choice
+    title: Which is right?
+    difficulty: 1
+    stem: Pick one.
+    options:
+      - text: right
+        correct: true
+        feedback: Yes.
+        feedback: Meant for the other option.
+      - text: wrong
+    solution: The first.
+"""
+    )
+    with pytest.raises(CommandError):
+        import_bank(bank)
+    assert (
+        "11-twice.yaml: feedback-twice: feedback: the key 'feedback' appears twice" in capsys.readouterr().err
+    )
+    assert not Question.objects.exists()
+
+
+def test_a_self_referencing_alias_is_walked_once(bank, capsys):
+    (bank / "12-alias.yaml").write_text("domain: 2\nquestions: &loop [*loop]\n")
+    with pytest.raises(CommandError):
+        import_bank(bank)
+    assert "12-alias.yaml" in capsys.readouterr().err
+
+
 def test_export_then_import_round_trips_exactly(bank, tmp_path):
     import_bank(bank)
     first = tmp_path / "first"
