@@ -318,6 +318,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# One POST /api/v1/bank/import/ may hold at most this many questions (validating each costs time; the
+# shipped bank has about 600). Larger banks are imported in several requests or with `manage.py import_bank`.
+BANK_IMPORT_MAX_QUESTIONS = envint("BANK_IMPORT_MAX_QUESTIONS", "1000")
 # Exams: answers stamped before the deadline are still accepted this many seconds after it (network delays).
 EXAM_GRACE_SECONDS = envint("EXAM_GRACE_SECONDS", "30")
 # How often an exam page asks whether its deadline moved (an admin's extension) or the attempt ended.

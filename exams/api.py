@@ -5,6 +5,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -508,7 +509,16 @@ class BankImport(AuthorsOnly, APIView):
             for file in data.validated_data["files"]:
                 (Path(folder) / file["name"]).write_text(file["text"], encoding="utf-8")
             try:
-                report = bank.import_bank(folder, author=author)
+                report = bank.import_bank(
+                    folder, author=author, max_questions=settings.BANK_IMPORT_MAX_QUESTIONS
+                )
+            except bank.BankTooLarge as too_large:
+                body = error_body(
+                    "bank_too_large",
+                    f"{too_large}; nothing was imported. Split the files into several imports.",
+                    {"questions": too_large.count, "limit": too_large.limit},
+                )
+                return Response(body, status=413)
             except bank.BankInvalid as invalid:
                 details = [
                     {"file": Path(e.file).name, "slug": e.slug, "field": e.field, "message": e.message}

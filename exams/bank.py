@@ -100,6 +100,14 @@ class BankInvalid(Exception):
         self.errors = errors
 
 
+class BankTooLarge(Exception):
+    """More questions than one import may hold (settings.BANK_IMPORT_MAX_QUESTIONS through the API)."""
+
+    def __init__(self, count: int, limit: int):
+        super().__init__(f"the files hold {count} questions; one import may hold at most {limit}")
+        self.count, self.limit = count, limit
+
+
 def bank_files(path):
     path = Path(path)
     if path.is_dir():
@@ -110,19 +118,25 @@ def bank_files(path):
 
 
 def read_bank(
-    path: str | Path, known: dict[str, dict] | None = None, *, validate: bool = True
+    path: str | Path,
+    known: dict[str, dict] | None = None,
+    *,
+    validate: bool = True,
+    max_questions: int | None = None,
 ) -> BankContents:
     """Parse and validate every file under path, or raise BankInvalid listing every problem.
 
     `known` maps slugs to content already stored: such entries were validated when they were imported, so
     an unchanged one is not checked again (the finite-difference checks dominate the import time).
     `validate=False` checks the files' structure and topics only, not the keys (for reports on the bank).
+    `max_questions`: BankTooLarge, before anything is validated, when the files hold more questions.
     """
     known = known or {}
     errors: list[BankError] = []
     contents = BankContents()
     seen: dict[str, str] = {}
     domains = set(Domain.objects.values_list("number", flat=True))
+    documents: list[tuple[str, Any]] = []
     for file in bank_files(path):
         name = str(file)
         try:
@@ -136,6 +150,16 @@ def read_bank(
                 for slug, key, line in duplicates
             )
             continue
+        documents.append((name, document))
+    # Counted before any question is validated: validation is what costs time.
+    count = sum(
+        len(d["questions"])
+        for _, d in documents
+        if isinstance(d, dict) and isinstance(d.get("questions"), list)
+    )
+    if max_questions is not None and count > max_questions:
+        raise BankTooLarge(count, max_questions)
+    for name, document in documents:
         if not isinstance(document, dict) or not {"domain", "questions"} <= set(document) <= FILE_KEYS:
             errors.append(
                 BankError(
@@ -329,11 +353,12 @@ def _float_or_none(value):
     return None if value is None else float(value)
 
 
-def import_bank(path: str | Path, author=None) -> ImportReport:
-    """Validate the bank under ``path`` and store it: all or nothing (BankInvalid lists every problem)."""
+def import_bank(path: str | Path, author=None, max_questions: int | None = None) -> ImportReport:
+    """Validate the bank under ``path`` and store it: all or nothing (BankInvalid lists every problem;
+    BankTooLarge when it holds more than max_questions questions)."""
     stored = Question.objects.select_related("current_version").exclude(current_version=None)
     known = {question.slug: question.current_version.content for question in stored}
-    return store_bank(read_bank(path, known), author)
+    return store_bank(read_bank(path, known, max_questions=max_questions), author)
 
 
 @transaction.atomic

@@ -73,6 +73,51 @@ def test_a_control_character_written_as_a_yaml_escape_is_refused_by_field(api, e
     assert Question.objects.get(slug="api-linear-form").current_version.content["title"] == ENTRY["title"]
 
 
+def _bank_file(count: int) -> dict:
+    questions = "".join(
+        f"""  - slug: numeric-{index}
+    type: numeric
+    title: Question {index}
+    difficulty: 1
+    stem: What is {index}?
+    answer: '{index}'
+    tolerance: {{abs: 1.0e-9}}
+    solution: It is {index}.
+"""
+        for index in range(count)
+    )
+    return {"name": "03-many.yaml", "text": f"domain: 3\nquestions:\n{questions}"}
+
+
+def test_an_import_holds_at_most_the_configured_number_of_questions(api, settings):
+    settings.BANK_IMPORT_MAX_QUESTIONS = 3
+    refused = api.post("/api/v1/bank/import/", {"files": [_bank_file(4)]}, format="json")
+    assert refused.status_code == 413
+    error = refused.json()["error"]
+    assert (error["code"], error["details"]) == ("bank_too_large", {"questions": 4, "limit": 3})
+    assert not Question.objects.exists()
+    imported = api.post("/api/v1/bank/import/", {"files": [_bank_file(3)]}, format="json")
+    assert imported.json() == {"created": 3, "updated": 0, "unchanged": 0}
+
+
+def test_the_shipped_bank_fits_in_one_import():
+    from django.conf import settings
+
+    from exams.bank import read_bank
+
+    assert len(read_bank("exams/bank", validate=False).questions) <= settings.BANK_IMPORT_MAX_QUESTIONS
+
+
+def test_a_duplicated_key_is_a_clear_error_naming_file_question_and_key(api):
+    text = _bank_file(1)["text"].replace("    solution:", "    answer: '2'\n    solution:")
+    response = api.post(
+        "/api/v1/bank/import/", {"files": [{"name": "03-x.yaml", "text": text}]}, format="json"
+    )
+    assert response.status_code == 422
+    problem = response.json()["error"]["details"]["problems"][0]
+    assert (problem["file"], problem["slug"], problem["field"]) == ("03-x.yaml", "numeric-0", "answer")
+
+
 def test_learners_and_keys_without_the_bank_scope_cannot_touch_the_bank(
     client, learner, integration, key_client
 ):
