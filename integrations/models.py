@@ -2,13 +2,13 @@
 
 import hashlib
 import secrets
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 
+from config.origins import origin_of
 from config.outbound import validate_outbound_url
 from config.queueing import send_after_commit
 
@@ -42,11 +42,8 @@ class Integration(models.Model):
 
     def allows_return_to(self, url: str) -> bool:
         """True if `url` is an http(s) URL on one of the integration's return origins."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
-            return False
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
-        return origin in {line.strip().rstrip("/").lower() for line in self.return_origins.split()}
+        origin = origin_of(url)
+        return origin is not None and origin in {origin_of(line) for line in self.return_origins.split()}
 
 
 class ApiKeyQuerySet(models.QuerySet):

@@ -3,22 +3,14 @@ the origins a platform frames dxam from, launch nonces already used, the attempt
 the scores posted back for them."""
 
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from lti_tool.models import LtiRegistration, LtiResourceLink, LtiUser
 
+from config.origins import origin_of
 from config.queueing import send_after_commit
-
-
-def origin_of(url: str) -> str | None:
-    """`scheme://host[:port]` of an http(s) URL, None for anything else."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 class LtiPlatform(models.Model):

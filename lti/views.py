@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lti_tool.models import LtiContext, LtiLaunch, LtiRegistration
 
 from accounts.models import SignInLink
+from config.origins import origin_of
 from exams.models import Exam
 from lti import deep_linking, errors, keys, launch, learners, roster
 from lti.errors import LtiError
 from lti.middleware import allow_framing
-from lti.models import LtiAttempt, frame_origins, origin_of
+from lti.models import LtiAttempt, frame_origins
 from lti.passback import SESSION_KEY
 
 PROBE_COOKIE = "dxam_lti_probe"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -63,6 +64,10 @@ def test_the_return_url_must_be_on_one_of_the_integrations_origins(api, integrat
         "https://lms.example.org@evil.example/",
         "javascript:alert(1)",
         "https://lms.example.org.evil.example/",
+        "https://lms.example.org:8443/x",
+        "http://lms.example.org/x",
+        "https://lms.example.org\\evil.example/",
+        "https://lms.example.org:99999/x",
     ]:
         assert launch_link(api, return_url=sneaky).status_code == 400
     accepted = launch_link(api, return_url="https://lms.example.org/course/7")
@@ -70,6 +75,25 @@ def test_the_return_url_must_be_on_one_of_the_integrations_origins(api, integrat
     browser.get(accepted.data["url"])
     page = browser.get("/exams/cert/start/").content.decode()
     assert 'href="https://lms.example.org/course/7"' in page and "Back to your course" in page
+
+
+@pytest.mark.parametrize(
+    ("configured", "return_url"),
+    [
+        ("https://lms.example.org", "https://lms.example.org:443/x"),
+        ("https://lms.example.org:443/", "https://lms.example.org/x"),
+        ("https://LMS.example.org", "https://lms.EXAMPLE.org/x"),
+        ("http://lms.example.org:80", "http://lms.example.org/x"),
+        ("https://lms.example.org:8443", "https://lms.example.org:8443/x"),
+    ],
+)
+def test_the_same_origin_written_another_way_is_accepted(
+    api, integration, certifying_exam, configured, return_url
+):
+    provision(api)
+    integration.return_origins = configured
+    integration.save()
+    assert launch_link(api, return_url=return_url).status_code == 201
 
 
 def test_only_the_provisioning_integration_can_launch_its_learner(
