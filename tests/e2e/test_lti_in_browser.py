@@ -11,6 +11,12 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def platform_on_this_machine(local_receivers):
+    """The test platform runs on 127.0.0.1, which the outbound URL policy refuses by default."""
+
+
 # Whether Chromium keeps third-party cookies is the user's choice in Settings → Third-party cookies: the
 # profile preference profile.cookie_controls_mode (CookieControlsMode: 0 kOff allows them, 1 kBlockThirdParty
 # blocks them). Debian's Chromium 156 blocks them by default, in a fresh profile and whatever the switches
