@@ -366,6 +366,8 @@ class Stack:
         }
         # The harness is the TLS proxy in front of the app (PROXY=1 adds X-Forwarded-For per learner).
         env.setdefault("TRUSTED_PROXIES", "127.0.0.1")
+        # The harness's webhook receiver runs here, which the outbound URL policy refuses by default.
+        env.setdefault("ALLOW_PRIVATE_OUTBOUND", "1")
         if self.options.profile_dir:
             env["LOAD_PROFILE_DIR"] = str(self.options.profile_dir)
         return env
