@@ -171,23 +171,27 @@ def _envelope(event, data, now=None):
     return {"event": event, "created_at": iso(now or timezone.now()), "data": data}
 
 
+def _attempt_data(attempt, provision):
+    """What every attempt event says of the attempt, for the integration that provisioned its learner."""
+    return {
+        "id": str(attempt.pk),
+        "exam": {"slug": attempt.exam.slug, "title": attempt.exam.title},
+        "learner": {"external_id": provision.external_id},
+        "status": attempt.status,
+        "score_percent": attempt.percent,
+        "passed": attempt.passed,
+        "domain_scores": attempt.domain_scores,
+        "graded_at": iso(attempt.graded_at),
+    }
+
+
 def notify_attempt_graded(attempt, now=None):
     """Queue `attempt.graded` for the integrations that provisioned the learner (once per attempt)."""
     if attempt.status != "graded":
         return []
     deliveries = []
     for provision in _provisions(attempt.learner_id):
-        data = {
-            "id": str(attempt.pk),
-            "exam": {"slug": attempt.exam.slug, "title": attempt.exam.title},
-            "learner": {"external_id": provision.external_id},
-            "status": attempt.status,
-            "score_percent": attempt.percent,
-            "passed": attempt.passed,
-            "domain_scores": attempt.domain_scores,
-            "submitted_at": iso(attempt.submitted_at),
-            "graded_at": iso(attempt.graded_at),
-        }
+        data = {**_attempt_data(attempt, provision), "submitted_at": iso(attempt.submitted_at)}
         payload = _envelope(Event.ATTEMPT_GRADED, data, now)
         deliveries += queue_event(
             provision.integration, Event.ATTEMPT_GRADED, f"attempt.graded:{attempt.pk}", payload
@@ -236,16 +240,9 @@ def notify_attempt_regraded(attempt, old_score, old_passed, now=None):
     deliveries = []
     for provision in _provisions(attempt.learner_id):
         data = {
-            "id": str(attempt.pk),
-            "exam": {"slug": attempt.exam.slug, "title": attempt.exam.title},
-            "learner": {"external_id": provision.external_id},
-            "status": attempt.status,
+            **_attempt_data(attempt, provision),
             "old_score_percent": None if old_score is None else round(old_score * 100, 1),
             "old_passed": old_passed,
-            "score_percent": attempt.percent,
-            "passed": attempt.passed,
-            "domain_scores": attempt.domain_scores,
-            "graded_at": iso(attempt.graded_at),
         }
         deliveries += queue_event(
             provision.integration,
