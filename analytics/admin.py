@@ -20,12 +20,12 @@ from analytics.models import Regrade
 from analytics.regrade import dry_run, regrade_attempt
 from analytics.staff import void_attempt
 from analytics.tasks import apply_regrade
-from config.admin_mixins import ReadOnlyInline
+from config.admin_mixins import NoRowEdits, ReadOnlyInline
 from config.queueing import send_after_commit
 from exams.models import Attempt, AttemptEvent, AttemptQuestion, Question, Response, StaffActionError
 
 
-class AdminOnly:
+class AdminOnly(NoRowEdits):
     """Everything here is for admins (Django staff) only, and nothing is added or edited as a row."""
 
     def has_module_permission(self, request):
@@ -33,15 +33,6 @@ class AdminOnly:
 
     def has_view_permission(self, request, obj=None):
         return is_admin(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
