@@ -21,6 +21,7 @@ import numpy as np
 from django.db.models import Q
 from scipy import stats
 
+from exams import answers
 from exams.models import Attempt, AttemptQuestion, Exam, Question
 from exams.question_types import CHOICE_TYPES
 from grading import engine
@@ -142,7 +143,7 @@ def _item(version, rows: _Rows, mask: np.ndarray, totals: np.ndarray) -> ItemSta
     x = rows.score[mask]
     rest = totals[rows.attempt[mask]] - x
     details = [rows.items[i] for i in np.flatnonzero(mask)]
-    answered = [row for row in details if row["response__answer"] not in (None, "", [])]
+    answered = [row for row in details if answers.is_given(row["response__answer"])]
     seconds = [
         (row["response__saved_at"] - row["first_seen_at"]).total_seconds()
         for row in answered

@@ -148,12 +148,12 @@ else:
     CACHES = {"default": database_cache, "ratelimit": database_cache}
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
-# Sessions live in the database: reading one is a primary-key lookup, and a request writes it only when it
-# changed it. Not cached_db: that makes every request depend on Redis (Django writes a session back to the
-# cache after reading it from the database, unguarded, so a Redis outage answers 500 to every signed-in page,
-# measured with the load test's redis-restart fault), and a logout during an outage would leave the cached
-# session alive afterwards.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database: reading one is a primary-key lookup (accounts/sessions.py), and a request
+# writes it only when it changed it. Not cached_db: that makes every request depend on Redis (Django writes a
+# session back to the cache after reading it from the database, unguarded, so a Redis outage answers 500 to
+# every signed-in page, measured with the load test's redis-restart fault), and a logout during an outage
+# would leave the cached session alive afterwards.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 # django-ratelimit wants memcached or django-redis. Django's own RedisCache increments atomically too; the
 # database cache of the embedded mode may undercount under heavy concurrency, which a single local

@@ -68,6 +68,11 @@ class Grade:
 # --- Numbers ---------------------------------------------------------------------------------------------
 
 
+def is_given(answer: object) -> bool:
+    """A stored answer counts as given unless it is empty: no text, no option chosen."""
+    return answer not in (None, "", [])
+
+
 def _clean(text: str, limit: int, hint: str) -> str:
     if len(text) > limit:
         raise AnswerError(f"That answer is too long (more than {limit} characters). {hint}")

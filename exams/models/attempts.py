@@ -106,6 +106,15 @@ class NotPractice(AttemptError):
 
 
 @dataclass(frozen=True)
+class QuestionState:
+    """One question as the attempt's navigation shows it."""
+
+    position: int
+    flagged: bool
+    answered: bool
+
+
+@dataclass(frozen=True)
 class SavedAnswer:
     """What a save did: `saved` is False when a newer answer (a later `saved_at`) was already stored, which
     `response` then holds."""
@@ -483,6 +492,14 @@ class Attempt(models.Model):
             )
         except AttemptQuestion.DoesNotExist:
             raise NoSuchQuestion(f"This attempt has no question {position}.") from None
+
+    def question_states(self) -> list["QuestionState"]:
+        """Every question's place in the navigation, read as plain values: building forty questions and
+        their responses as model instances cost more than the rest of the question page."""
+        rows = self.questions.order_by("position").values_list("position", "flagged", "response__answer")
+        return [
+            QuestionState(position, flagged, answers.is_given(answer)) for position, flagged, answer in rows
+        ]
 
     def question_at(self, position):
         try:
@@ -941,7 +958,7 @@ class AttemptQuestion(models.Model):
     @property
     def answered(self):
         response = getattr(self, "response", None)
-        return response is not None and response.answer not in (None, "", [])
+        return response is not None and answers.is_given(response.answer)
 
     # --- Practice mode -----------------------------------------------------------------------------------
 

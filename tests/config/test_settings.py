@@ -138,7 +138,7 @@ def test_database_connections_persist_by_default_and_are_checked_before_reuse():
 def test_sessions_stay_in_the_database_with_redis_and_are_saved_only_when_changed():
     # Signed-in pages must keep working while Redis is down (see settings.py).
     _, with_redis = load_settings(CACHE_URL="redis://redis.internal:6379/1")
-    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert with_redis["SESSION_ENGINE"] == "accounts.sessions"
     assert with_redis["SESSION_SAVE_EVERY_REQUEST"] is False
 
 
