@@ -141,8 +141,11 @@ def _navigation(attempt, states):
 @login_required
 @require_POST
 def save_answer(request, attempt_id, position):
-    """Save one answer. JSON in (from the page's script) gives JSON out; a plain form post navigates."""
-    attempt = _get_attempt(request, attempt_id)
+    """Save one answer. JSON in (from the page's script) gives JSON out; a plain form post navigates.
+
+    Autosaves are most of the traffic: the attempt is read without its exam, and Attempt.save_answer
+    finalizes it under its row lock if its time is up."""
+    attempt = get_object_or_404(Attempt, pk=attempt_id, learner=request.user)
     wants_json = request.content_type == "application/json"
     try:
         if wants_json:
