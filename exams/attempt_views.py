@@ -214,12 +214,12 @@ def flag(request, attempt_id, position):
 @require_POST
 def preview(request, attempt_id, position):
     """How the engine reads the answer typed so far (the live "interpreted as" line); writes nothing."""
-    item = (
-        AttemptQuestion.objects.select_related("version")
-        .filter(attempt_id=attempt_id, attempt__learner=request.user, position=position)
-        .first()
-    )
-    if item is None:
+    # get(), not first(): (attempt, position) is unique, and first()'s ORDER BY cost a third of the query.
+    try:
+        item = AttemptQuestion.objects.select_related("version").get(
+            attempt_id=attempt_id, attempt__learner=request.user, position=position
+        )
+    except AttemptQuestion.DoesNotExist:
         return JsonResponse({"ok": False, "error": "No such question in your attempts."}, status=404)
     if item.is_choice:
         return JsonResponse({"ok": False, "error": ""})

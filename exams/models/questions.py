@@ -1,9 +1,17 @@
+import copy
+import json
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from exams.question_types import OPTION_IDS, make_variant, optional_keys_dropped, validate_content
+from exams.question_types import OPTION_IDS, Variant, make_variant, optional_keys_dropped, validate_content
+
+# Drawing a randomized question's variant (parameters meeting their conditions, the option pool sampled)
+# costs milliseconds, and a results page shows forty: each process draws a (content, seed) pair once.
+VARIANTS_KEPT = 2048
 
 
 class Domain(models.Model):
@@ -261,5 +269,14 @@ class QuestionVersion(models.Model):
     def __str__(self):
         return f"{self.question.slug} v{self.number}"
 
-    def variant(self, seed):
-        return make_variant(self.content, seed)
+    def variant(self, seed) -> Variant:
+        if not (self.content.get("parameters") or self.content.get("where") or self.content.get("pool")):
+            return make_variant(self.content, seed)
+        # Keyed by the content itself, not the version's id, so nothing stale is ever served; each caller
+        # gets its own copy, so nothing one request does to it reaches another.
+        return copy.deepcopy(_drawn_variant(json.dumps(self.content, sort_keys=True), seed))
+
+
+@lru_cache(maxsize=VARIANTS_KEPT)
+def _drawn_variant(content_json: str, seed: int) -> Variant:
+    return make_variant(json.loads(content_json), seed)
