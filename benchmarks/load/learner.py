@@ -25,6 +25,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 import aiohttp
 
@@ -33,10 +34,13 @@ from benchmarks.load.metrics import Recorder, Sample
 
 SAVE_DELAY = 0.6
 PREVIEW_DELAY = 0.25
-MAX_RETRY = 30.0
+MIN_RETRY, MAX_RETRY = 2.0, 30.0
 FINALIZE_POLL = 2.0
 RESULT_FIRST_POLL, RESULT_MAX_POLL = 0.5, 2.0  # attempt.js: × 1.5 after each poll (× 2 after a failure)
 CHOICE_TYPES = ("single_choice", "multiple_choice")
+# A burst is typed as one sleep only if the deadline is further than this past its end: `correct_clock` may
+# move the server clock (or the deadline) a little meanwhile.
+DEADLINE_MARGIN = 1.0
 
 
 @dataclass
@@ -82,6 +86,9 @@ class Ledger:
 # --- Pages ----------------------------------------------------------------------------------------------
 
 _ATTR = r'{}="([^"]*)"'
+_CSRF = re.compile(_ATTR.format('csrfmiddlewaretoken" value'))
+_ANSWER_FORM = re.compile(r'id="answer-form"[^>]*>', re.S)
+_DATA_ATTRIBUTE = re.compile(r'data-([\w-]+)="([^"]*)"')
 
 
 def _attr(name: str, text: str) -> str | None:
@@ -94,9 +101,10 @@ class Page:
     url: str
     text: str
 
-    @property
+    @cached_property
     def csrf(self) -> str:
-        return _attr('csrfmiddlewaretoken" value', self.text) or ""
+        match = _CSRF.search(self.text)
+        return html.unescape(match.group(1)) if match else ""
 
     def timing(self) -> dict | None:
         match = re.search(
@@ -104,9 +112,16 @@ class Page:
         )
         return json.loads(match.group(1)) if match else None
 
+    @cached_property
+    def _form_data(self) -> dict[str, str]:
+        """The answer form's data-* attributes, read from the page once: typing reads them for every key."""
+        match = _ANSWER_FORM.search(self.text)
+        if match is None:
+            return {}
+        return {name: html.unescape(value) for name, value in _DATA_ATTRIBUTE.findall(match.group(0))}
+
     def form_data(self, name: str) -> str | None:
-        match = re.search(r'id="answer-form"[^>]*>', self.text, re.S)
-        return _attr(f"data-{name}", match.group(0)) if match else None
+        return self._form_data.get(name)
 
     def options(self) -> list[str]:
         return [html.unescape(value) for value in re.findall(r'name="option" value="([^"]*)"', self.text)]
@@ -165,7 +180,6 @@ class Learner:
         self.recorder, self.ledger, self.pace, self.oracle = recorder, ledger, pace, oracle
         self.exam_slug = exam_slug
         self.cookies: dict[str, str] = {"sessionid": session_key} if session_key else {}
-        self.proxy = proxy
         self.rng = rng or random.Random(index)
         self.referer: str | None = None
         self.clock_offset = 0.0
@@ -177,10 +191,21 @@ class Learner:
         self.previewed: dict[str, set[str]] = {}  # texts the page already read, per question page
         self.timers: dict[str, asyncio.TimerHandle] = {}  # the page's pending setTimeout()s by purpose
         self.background: set[asyncio.Task] = set()
-        self.retry_delay = 2.0
+        self.retry_delay = MIN_RETRY
         self.assets_loaded = False
         self.attempts_submitted: list[str] = []
         self.started_at = time.monotonic()
+        # What every request of this tab carries, built once (the rest changes with cookies and pages).
+        scheme = "https" if proxy else "http"
+        self.scheme = scheme
+        self.origin = f"{scheme}://{base_url.split('://', 1)[1]}"
+        self.proxy_headers: dict[str, str] = {}
+        if proxy:
+            # As the TLS-terminating proxy in front of production would: the client's address and scheme.
+            self.proxy_headers = {
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-For": f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}",
+            }
 
     # -- HTTP ---------------------------------------------------------------------------------------------
 
@@ -188,17 +213,11 @@ class Learner:
         headers = {"User-Agent": "dxam-load/1"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        scheme = "https" if self.proxy else "http"
-        if self.proxy:
-            # As the TLS-terminating proxy in front of production would: the client's address and scheme.
-            headers["X-Forwarded-Proto"] = "https"
-            headers["X-Forwarded-For"] = (
-                f"10.{self.index // 65536 % 256}.{self.index // 256 % 256}.{self.index % 256}"
-            )
+        headers.update(self.proxy_headers)
         if method == "POST":
-            headers["Origin"] = f"{scheme}://{self.base.split('://', 1)[1]}"
+            headers["Origin"] = self.origin
         if self.referer:
-            headers["Referer"] = self.referer.replace("http://", f"{scheme}://", 1)
+            headers["Referer"] = self.referer.replace("http://", f"{self.scheme}://", 1)
         if accept:
             headers["Accept"] = accept
         headers.update(extra or {})
@@ -286,10 +305,22 @@ class Learner:
 
     def set_timeout(self, purpose: str, delay: float, coroutine_function, *args):
         """clearTimeout(previous); setTimeout(...): a timer of the same purpose is replaced."""
-        if purpose in self.timers:
-            self.timers[purpose].cancel()
+        self.clear_timeout(purpose)
         self.timers[purpose] = asyncio.get_running_loop().call_later(
             delay, self.spawn, coroutine_function, *args
+        )
+
+    def clear_timeout(self, purpose: str):
+        handle = self.timers.pop(purpose, None)
+        if handle is not None:
+            handle.cancel()
+
+    def timer_pending(self, purpose: str) -> bool:
+        handle = self.timers.get(purpose)
+        return (
+            handle is not None
+            and not handle.cancelled()
+            and handle.when() > asyncio.get_running_loop().time()
         )
 
     def spawn(self, coroutine_function, *args):
@@ -325,9 +356,16 @@ class Learner:
 
     # -- The journal (attempt.js: scheduleSave, flushJournal, send) ----------------------------------------
 
-    def journal_answer(self, page: Page, position: int, answer):
+    def journal_answer(self, page: Page, position: int, answer, edits: int = 1):
+        """An input event: journal the answer, (re-)arm the autosave. `edits`: input events it stands for."""
+        self.write_journal(page, position, answer, edits)
+        self.set_timeout("save", SAVE_DELAY, self.flush_journal)
+
+    def write_journal(self, page: Page, position: int, answer, edits: int = 1):
         key = page.form_data("journal-key")
-        edit = self.edits[(self.attempt_id, position)] = self.edits.get((self.attempt_id, position), 0) + 1
+        edit = self.edits[(self.attempt_id, position)] = (
+            self.edits.get((self.attempt_id, position), 0) + edits
+        )
         self.journal[key] = {
             "url": page.form_data("save-url"),
             "answer": answer,
@@ -336,7 +374,6 @@ class Learner:
             "position": position,
             "edit": edit,
         }
-        self.set_timeout("save", SAVE_DELAY, self.flush_journal)
 
     async def send(self, key: str, entry: dict) -> str:
         record = self.ledger.sent(
@@ -377,7 +414,7 @@ class Learner:
             self.set_timeout("retry", self.retry_delay, self.flush_journal)
             self.retry_delay = min(self.retry_delay * 2, MAX_RETRY)
             return False
-        self.retry_delay = 2.0
+        self.retry_delay = MIN_RETRY
         return True
 
     # -- Preview ------------------------------------------------------------------------------------------
@@ -483,22 +520,61 @@ class Learner:
                 target += " "
             typed = text
             while typed != target:
-                burst = self.rng.randint(*self.pace.burst)
-                for _ in range(burst):
+                keys = []  # the answer after each keystroke of the burst
+                for _ in range(self.rng.randint(*self.pace.burst)):
                     if typed == target:
                         break
-                    if self.time_is_up():
-                        return "time up"
                     typed = typed[:-1] if not target.startswith(typed) else target[: len(typed) + 1]
-                    self.on_input(page, position, typed)
-                    await self.pause(self.pace.key)
+                    keys.append(typed)
+                if not await self.type_burst(page, position, keys):
+                    return "time up"
                 long = self.rng.random() < self.pace.long_pause_share
                 await self.pause(self.pace.long_pause if long else self.pace.short_pause)
         await self.pause(self.pace.after_answer)
         return "time up" if self.time_is_up() else "answered"
 
-    def on_input(self, page: Page, position: int, typed: str):
-        self.journal_answer(page, position, typed)
+    async def type_burst(self, page: Page, position: int, keys: list[str]) -> bool:
+        """Type a burst: one input event per entry of `keys`, each followed by a key gap. False if the time
+        ran out first.
+
+        Every key re-arms the preview (250 ms) and autosave (600 ms) timers, and a key gap is shorter than
+        both, so only the last key's timers ever fire. When nothing else can look at the journal in between
+        (no save retry due, no deadline within reach), the burst is therefore simulated as the first key's
+        journal entry (a save reply arriving meanwhile compares its stamp with it) and cancelled timers, one
+        sleep, then the last key as an input event standing for the keys in between: the same final state,
+        the same timer deadlines after the last key, the same random draws in the same order, so the same
+        requests at the same moments, for two wake-ups of the loop instead of one per key.
+        """
+        if len(keys) > 1 and self.burst_unobserved(len(keys)):
+            gaps = [self.rng.uniform(*self.pace.key) for _ in keys]
+            self.write_journal(page, position, keys[0])
+            self.clear_timeout("save")
+            self.clear_timeout("preview")
+            await asyncio.sleep(sum(gaps[:-1]))
+            self.on_input(page, position, keys[-1], edits=len(keys) - 1)
+            await asyncio.sleep(gaps[-1])
+            return True
+        for typed in keys:
+            if self.time_is_up():
+                return False
+            self.on_input(page, position, typed)
+            await self.pause(self.pace.key)
+        return True
+
+    def burst_unobserved(self, count: int) -> bool:
+        """Whether `count` keys can be typed with no timer firing and no deadline passing in between."""
+        longest = count * self.pace.key[1]
+        return (
+            self.pace.key[1] < PREVIEW_DELAY < SAVE_DELAY
+            # A save retry due during the burst would send a key in between; one armed during the burst (a
+            # save failing meanwhile) fires MIN_RETRY later at the earliest.
+            and not self.timer_pending("retry")
+            and longest < MIN_RETRY
+            and (self.deadline is None or self.server_now() + longest + DEADLINE_MARGIN < self.deadline)
+        )
+
+    def on_input(self, page: Page, position: int, typed: str, edits: int = 1):
+        self.journal_answer(page, position, typed, edits)
         self.set_timeout("preview", PREVIEW_DELAY, self.request_preview, page, typed)
 
     def choose(self, page: Page, position: int, kind: str) -> list[str]:
