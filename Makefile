@@ -48,5 +48,4 @@ benchmark:
 # learners, a report. Settings are variables: make loadtest LEARNERS=200 DURATION=180 FAULT=redis-restart
 loadtest:
 	@scripts/bootstrap
-	@$(PY) -m pip install --quiet -r benchmarks/load/requirements.txt
 	$(PY) benchmarks/load/run.py

@@ -9,12 +9,9 @@ import types
 
 import pytest
 
-# The load test's own requirement (benchmarks/load/requirements.txt), not the app's.
-pytest.importorskip("aiohttp", reason="needs benchmarks/load/requirements.txt")
-
-from benchmarks.load import learner as learner_module  # noqa: E402
-from benchmarks.load.learner import Learner, Ledger, Pace, Page  # noqa: E402
-from benchmarks.load.metrics import Recorder  # noqa: E402
+from benchmarks.load import learner as learner_module
+from benchmarks.load.learner import Learner, Ledger, Pace, Page
+from benchmarks.load.metrics import Recorder
 
 EPOCH = 1_800_000_000.0
 REPLY_SECONDS = 0.4  # long enough for save replies to arrive in the middle of the next burst

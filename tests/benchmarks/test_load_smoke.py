@@ -1,8 +1,8 @@
 """A short run of the load test (benchmarks/load/): five learners for half a minute on a production-like
 stack of its own (PostgreSQL cluster, redis-server, gunicorn, Celery worker and beat), then its end checks.
 
-It takes about two minutes and needs PostgreSQL's server binaries, redis-server and the load test's own
-requirements (benchmarks/load/requirements.txt), so it runs only when asked: LOADTEST_SMOKE=1.
+It takes about two minutes and needs PostgreSQL's server binaries and redis-server, so it runs only when
+asked: LOADTEST_SMOKE=1.
 """
 
 import os
