@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
 from django.utils import timezone
 
 from config.hygiene import CONTROL_CHARACTERS
@@ -295,15 +295,18 @@ def questions_seen(exam, learner) -> dict[int, datetime]:
 
 
 def candidates() -> list[assembly.Candidate]:
-    """The published bank as the draw sees it, in one query."""
+    """The published bank as the draw sees it, in one query. Whether a question has parameters is asked of
+    the database: decoding every question's parameters cost four fifths of reading the bank."""
+    fixed = ExpressionWrapper(Q(parameters={}) | Q(parameters=[]), BooleanField())  # the column is not null
     rows = (
         Question.objects.published()
         .filter(current_version__isnull=False)
-        .values_list("pk", "slug", "domain__number", "difficulty", "type", "parameters", "current_version_id")
+        .annotate(fixed=fixed)
+        .values_list("pk", "slug", "domain__number", "difficulty", "type", "fixed", "current_version_id")
     )
     return [
-        assembly.Candidate(pk, slug, domain, difficulty, kind, bool(parameters), version_id)
-        for pk, slug, domain, difficulty, kind, parameters, version_id in rows
+        assembly.Candidate(pk, slug, domain, difficulty, kind, not fixed, version_id)
+        for pk, slug, domain, difficulty, kind, fixed, version_id in rows
     ]
 
 
@@ -393,18 +396,22 @@ class Attempt(models.Model):
             chosen = assembly.FormAssembler(self.exam.blueprint, candidates()).draw(rng, seen)
         except assembly.Shortfall as shortfall:
             raise ExamUnavailable(f"This exam cannot be started yet: {shortfall}.") from None
-        versions = QuestionVersion.objects.in_bulk([candidate.version_id for candidate in chosen])
+        # Only choice questions need their content now (to shuffle the options they show).
+        versions = QuestionVersion.objects.in_bulk(
+            [candidate.version_id for candidate in chosen if candidate.type in CHOICE_TYPES]
+        )
         rows = []
         for position, candidate in enumerate(chosen, start=1):
             item = AttemptQuestion(
                 attempt=self,
                 position=position,
                 question_id=candidate.pk,
-                version=versions[candidate.version_id],
+                version_id=candidate.version_id,
                 domain_number=candidate.domain,
                 variant_seed=int(rng.integers(2**31)),
             )
             if candidate.type in CHOICE_TYPES:
+                item.version = versions[candidate.version_id]
                 item.shown_options = shuffled_options(item.content, rng)
             rows.append(item)
         AttemptQuestion.objects.bulk_create(rows)
