@@ -16,8 +16,10 @@ from integrations import webhooks
 from integrations.models import WebhookDelivery
 
 MAX_ATTEMPTS = 8
-# A pending delivery never attempted after this long was not enqueued (broker down): the sweep re-sends it.
-STALE_AFTER_SECONDS = 300
+# A pending delivery never attempted after this long was not enqueued (the broker was down when its attempt
+# was graded, or lost its queue in a restart): the periodic re-send sends it. A delivery normally goes out
+# within seconds; one sent twice is within the contract (at least once, with a delivery id to deduplicate).
+STALE_AFTER_SECONDS = 60
 MAX_DELAY_SECONDS = 3600
 
 

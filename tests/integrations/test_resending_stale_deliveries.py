@@ -29,6 +29,13 @@ def test_a_stale_unsent_delivery_is_sent(endpoint, receiver):
     assert len(receiver.requests) == 1
 
 
+def test_a_delivery_lost_in_a_broker_outage_goes_out_within_two_minutes(endpoint, receiver):
+    lost = pending(endpoint, "lost", timedelta(seconds=90))
+    assert resend_stale_deliveries() == 1
+    lost.refresh_from_db()
+    assert lost.status == WebhookDelivery.Status.SUCCEEDED
+
+
 def test_a_fresh_delivery_is_left_to_its_own_task(endpoint, receiver):
     fresh = pending(endpoint, "new", timedelta(seconds=5))
     assert resend_stale_deliveries() == 0
