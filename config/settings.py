@@ -273,8 +273,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker restart never stops the worker: it reconnects for ever (no retry limit) ...
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# ... with a consumer that survives a Celery 5.7 bug on the way (config.celery.BrokerRestartSafeConsumer) ...
+# ... with a consumer that survives a Celery 5.7 bug on the way (config.celery.BrokerRestartSafeConsumer),
+# and acknowledgements of tasks that finish after the reconnection that cannot crash it (config.broker) ...
 CELERY_WORKER_CONSUMER = "config.celery:BrokerRestartSafeConsumer"
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 # ... and tasks it was running when the connection went are stopped rather than left unacknowledgeable;
 # grading is idempotent and the broker (or the sweep) sends them again. Celery 6's default.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
