@@ -6,6 +6,7 @@ import asyncio
 import json
 import random
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -86,7 +87,10 @@ def type_answer(seed: int, monkeypatch, key_by_key: bool) -> StubServerLearner:
         await asyncio.sleep(10)  # the last timers fire, the last replies arrive
 
     try:
-        loop.run_until_complete(session())
+        # On a thread of its own: in a test process where Playwright's sync API has run, this thread has a
+        # running event loop already, and asyncio refuses to run a second one on it.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(loop.run_until_complete, session()).result()
     finally:
         loop.close()
         monkeypatch.undo()
