@@ -1,7 +1,7 @@
 """Sending Celery tasks from request code: after the transaction commits, and never failing the request.
 
 If the broker is unreachable the failure is logged and the caller's data stays as it was stored: the
-periodic sweeps (grading.tasks.sweep_attempts, integrations.tasks.resend_stale_deliveries) send what was
+periodic sweeps (grading.tasks.sweep_attempts, integrations.tasks.resend_due_deliveries) send what was
 not sent, so a learner's submission never fails because the queue is down.
 """
 

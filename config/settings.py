@@ -354,7 +354,7 @@ WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", "60")
 CELERY_BEAT_SCHEDULE = {
     "retire-lti-keys": {"task": "lti.tasks.retire_old_keys", "schedule": 3600.0},
     "resend-stale-lti-scores": {"task": "lti.tasks.resend_stale_scores", "schedule": 300.0},
-    "resend-stale-webhooks": {"task": "integrations.tasks.resend_stale_deliveries", "schedule": 30.0},
+    "resend-due-webhooks": {"task": "integrations.tasks.resend_due_deliveries", "schedule": 30.0},
     "sweep-attempts": {
         "task": "grading.tasks.sweep_attempts",
         # The sweep is what finalizes attempts at their deadline (no ETA task is held for hours on the

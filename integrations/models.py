@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
@@ -13,6 +14,26 @@ from config.outbound import validate_outbound_url
 from config.queueing import send_after_commit
 
 KEY_PREFIX = "dxam"
+
+# Retry policy of a delivery: up to MAX_ATTEMPTS attempts per series (an admin's Retry starts a new one);
+# after failed attempt n the next waits WEBHOOK_RETRY_BASE_SECONDS × 2^(n-1) (10 s, 20 s … 640 s by
+# default, capped at an hour), about 21 minutes in all; then the delivery is marked failed.
+MAX_ATTEMPTS = 8
+MAX_RETRY_DELAY_SECONDS = 3600
+# A delivery whose task has not run this long after its attempt was due was lost with the broker's queue
+# (the broker was down when it was enqueued, or restarted without persistence, taking a waiting retry with
+# it): the periodic re-send sends it. One sent twice is within the contract (at least once, with a delivery
+# id to deduplicate).
+LOST_TASK_AFTER = timedelta(seconds=60)
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait after failed attempt number `attempt` of a series (counting from 1)."""
+    return min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt - 1), MAX_RETRY_DELAY_SECONDS)
+
+
+def lost_task_deadline() -> datetime:
+    return timezone.now() + LOST_TASK_AFTER
 
 
 def new_webhook_secret():
@@ -173,6 +194,13 @@ class WebhookDelivery(models.Model):
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    series_start = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts made before the current series (Retry starts a new one)."
+    )
+    next_attempt_at = models.DateTimeField(
+        default=lost_task_deadline,
+        help_text="While pending: when the periodic re-send sends it, unless its queued task has by then.",
+    )
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -183,21 +211,42 @@ class WebhookDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["endpoint", "event_key"], name="one_delivery_per_event")
         ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(status="pending"), name="webhook_delivery_due"
+            )
+        ]
 
     def __str__(self):
         return f"{self.event} → {self.endpoint.url} ({self.status})"
 
-    def record_attempt(self, outcome, give_up, now=None):
-        """Store one sending attempt: delivered on a 2xx, else still pending (or failed when `give_up`)."""
+    @property
+    def series_attempts(self) -> int:
+        """Attempts made in the current series."""
+        return self.attempts - self.series_start
+
+    def record_attempt(self, outcome, give_up: bool = False, now: datetime | None = None) -> None:
+        """Store one sending attempt: delivered on a 2xx; else failed after the series' last attempt (or when
+        `give_up`), and otherwise pending until the next attempt is due. The task's own retry makes that
+        attempt on time; the periodic re-send steps in LOST_TASK_AFTER later, should the retry be lost."""
+        now = now or timezone.now()
         self.attempts += 1
         self.last_status_code = outcome.status_code
         self.last_error = outcome.error
         if outcome.ok:
             self.status = self.Status.SUCCEEDED
-            self.delivered_at = now or timezone.now()
-        elif give_up:
+            self.delivered_at = now
+        elif give_up or self.series_attempts >= MAX_ATTEMPTS:
             self.status = self.Status.FAILED
-        self.save(update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at"])
+        else:
+            self.next_attempt_at = (
+                now + timedelta(seconds=retry_delay(self.series_attempts)) + LOST_TASK_AFTER
+            )
+        self.save(
+            update_fields=[
+                "attempts", "last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"
+            ]
+        )  # fmt: skip
 
     def abandon(self, reason):
         self.status = self.Status.FAILED
@@ -208,8 +257,12 @@ class WebhookDelivery(models.Model):
         """Send again, with a fresh series of attempts; a delivered event is never sent twice."""
         if self.status == self.Status.SUCCEEDED:
             return False
-        self.status = self.Status.PENDING
-        self.save(update_fields=["status"])
+        self.status, self.series_start, self.next_attempt_at = (
+            self.Status.PENDING,
+            self.attempts,
+            lost_task_deadline(),
+        )
+        self.save(update_fields=["status", "series_start", "next_attempt_at"])
         self.send_after_commit()
         return True
 

@@ -1,9 +1,11 @@
 """A delivery reaches a real HTTP server as the exact signed JSON body, with its headers, once."""
 
 import json
+import threading
 import time
 
 import pytest
+from django.db import connection, connections, transaction
 
 from integrations.models import WebhookDelivery
 from integrations.tasks import deliver_webhook
@@ -87,3 +89,34 @@ def test_a_delivery_to_a_deactivated_endpoint_is_abandoned(integration, endpoint
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert "deactivated" in delivery.last_error
     assert receiver.requests == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_being_sent_is_not_sent_again_at_the_same_time(endpoint, receiver):
+    """The periodic re-send and a late retry may run the task twice at once: the second leaves it alone."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: its writers are serialized by the database lock")
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="attempt.graded", event_key="attempt.graded:busy", payload=PAYLOAD
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def send_elsewhere():
+        with transaction.atomic():
+            WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+            locked.set()
+            release.wait(10)
+        connections.close_all()
+
+    other = threading.Thread(target=send_elsewhere)
+    other.start()
+    try:
+        assert locked.wait(10)
+        deliver_webhook(delivery.pk)
+    finally:
+        release.set()
+        other.join(10)
+    delivery.refresh_from_db()
+    assert receiver.requests == []
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert delivery.attempts == 0

@@ -1,9 +1,12 @@
 """Failed deliveries are retried with exponential backoff, then given up (in the embedded mode, at once)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from integrations import webhooks
-from integrations.models import WebhookDelivery
+from integrations.models import LOST_TASK_AFTER, WebhookDelivery
 from integrations.tasks import MAX_ATTEMPTS, retry_delay
 from integrations.webhooks import queue_event
 
@@ -82,3 +85,16 @@ def test_an_admin_retry_starts_a_new_series(integration, endpoint, receiver, com
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED
     assert delivery.attempts == MAX_ATTEMPTS + 1
+
+
+def test_a_failed_attempt_records_when_the_next_one_is_due(endpoint):
+    """The task's retry waits in the broker; the database knows when it is overdue (lost with the queue)."""
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="attempt.graded", event_key="k", payload={}
+    )
+    failed_at = timezone.now()
+    delivery.record_attempt(webhooks.Outcome(status_code=503, error="HTTP 503"), now=failed_at)
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert delivery.next_attempt_at == failed_at + timedelta(seconds=retry_delay(1)) + LOST_TASK_AFTER
+    delivery.record_attempt(webhooks.Outcome(status_code=503, error="HTTP 503"), now=failed_at)
+    assert delivery.next_attempt_at == failed_at + timedelta(seconds=retry_delay(2)) + LOST_TASK_AFTER
