@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
+from accounts.backends import BACKEND
 from accounts.forms import ProfileForm, SignUpForm
 from accounts.models import SignInLink
 
@@ -45,7 +46,7 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         messages.success(request, f"Welcome to dxam, {user.display_name}!")
         return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
@@ -68,6 +69,6 @@ def redeem_sign_in_link(request, token):
     link = SignInLink.redeem(token)
     if link is None or not link.user.is_active:
         return render(request, "accounts/link_invalid.html", status=410)
-    login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, link.user, backend=BACKEND)
     request.session.update(link.session)
     return redirect(link.next_path)

@@ -161,6 +161,8 @@ SESSION_SAVE_EVERY_REQUEST = False
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if CACHE_URL else ["django_ratelimit.E003"])
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend only for sessions signed in before AccountBackend existed (see accounts.backends).
+AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

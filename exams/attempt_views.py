@@ -12,14 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.api_errors import ATTEMPT_ERROR_STATUS
+from config.rows import fetch
 from config.times import iso
-from exams.models import Attempt, AttemptQuestion
+from exams.models import Attempt, AttemptQuestion, Exam
 from exams.models.attempts import SOLUTION_AFTER_WRONG_CHECKS, AttemptError, InvalidAnswer, NoSuchQuestion
 from exams.question_types import interpret
 
@@ -29,10 +30,20 @@ def journal_prefix(attempt):
     return f"dxam:{attempt.learner_id}:{attempt.pk}:"
 
 
+def _own_attempt(request, attempt_id):
+    """The signed-in learner's own attempt; 404 for anyone else's. Read by a precompiled statement: every
+    autosave, preview and status poll starts here (see config.rows)."""
+    attempt = fetch(Attempt, pk=attempt_id, learner=request.user.pk)
+    if attempt is None:
+        raise Http404("No such attempt in your attempts.")
+    return attempt
+
+
 def _get_attempt(request, attempt_id):
-    """The signed-in learner's own attempt (404 for anyone else's), finalized first if its time is up."""
-    attempt = get_object_or_404(Attempt.objects.select_related("exam"), pk=attempt_id, learner=request.user)
+    """The learner's own attempt with its exam, finalized first if its time is up."""
+    attempt = _own_attempt(request, attempt_id)
     attempt.finalize_if_expired(by=Attempt.FinalizedBy.ACCESS)
+    attempt.exam = fetch(Exam, pk=attempt.exam_id)
     return attempt
 
 
@@ -145,7 +156,7 @@ def save_answer(request, attempt_id, position):
 
     Autosaves are most of the traffic: the attempt is read without its exam, and Attempt.save_answer
     finalizes it under its row lock if its time is up."""
-    attempt = get_object_or_404(Attempt, pk=attempt_id, learner=request.user)
+    attempt = _own_attempt(request, attempt_id)
     wants_json = request.content_type == "application/json"
     try:
         if wants_json:
@@ -198,7 +209,7 @@ def _parse_stamp(value):
 @login_required
 @require_POST
 def flag(request, attempt_id, position):
-    attempt = get_object_or_404(Attempt, pk=attempt_id, learner=request.user)
+    attempt = _own_attempt(request, attempt_id)
     flagged = request.POST.get("flagged") == "1"
     try:
         attempt.set_flag(position, flagged)
@@ -214,12 +225,8 @@ def flag(request, attempt_id, position):
 @require_POST
 def preview(request, attempt_id, position):
     """How the engine reads the answer typed so far (the live "interpreted as" line); writes nothing."""
-    # get(), not first(): (attempt, position) is unique, and first()'s ORDER BY cost a third of the query.
-    try:
-        item = AttemptQuestion.objects.select_related("version").get(
-            attempt_id=attempt_id, attempt__learner=request.user, position=position
-        )
-    except AttemptQuestion.DoesNotExist:
+    item = AttemptQuestion.of_learner(request.user.pk, attempt_id, position)
+    if item is None:
         return JsonResponse({"ok": False, "error": "No such question in your attempts."}, status=404)
     if item.is_choice:
         return JsonResponse({"ok": False, "error": ""})
@@ -293,7 +300,8 @@ def abandon(request, attempt_id):
 @login_required
 @require_GET
 def status(request, attempt_id):
-    attempt = _get_attempt(request, attempt_id)
+    attempt = _own_attempt(request, attempt_id)
+    attempt.finalize_if_expired(by=Attempt.FinalizedBy.ACCESS)
     return JsonResponse(_timing(attempt, timezone.now()))
 
 

@@ -93,9 +93,11 @@ def create_accounts(count: int, receiver_url: str, with_sessions: bool, first_in
 
 def _signed_in_session(user) -> str:
     """What a successful sign-in leaves in the session store, through the configured session engine."""
+    from accounts.backends import BACKEND
+
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(timezone.now() + timedelta(days=1))
     store.create()

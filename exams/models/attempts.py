@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from config.hygiene import CONTROL_CHARACTERS
 from config.queueing import send_after_commit
+from config.rows import fetch, save_fields
 from exams import answers, assembly
 from exams.models.audit import AttemptEvent, StaffActionError
 from exams.models.questions import Domain, Question, QuestionVersion
@@ -420,7 +421,10 @@ class Attempt(models.Model):
 
     def _locked(self):
         """This attempt re-read under a row lock, so saves, submits and finalization never interleave."""
-        return Attempt.objects.select_for_update().get(pk=self.pk)
+        locked = fetch(Attempt, lock=True, pk=self.pk)
+        if locked is None:
+            raise Attempt.DoesNotExist(f"Attempt {self.pk} no longer exists.")
+        return locked
 
     def _assert_open(self, now=None):
         """Refuse a change to a closed attempt (or, given `now`, one whose time is up)."""
@@ -461,8 +465,9 @@ class Attempt(models.Model):
         item = self.question_for_saving(position)
         answer = item.clean_answer(answer)
         # The attempt's row lock serializes saves, so a plain insert or update is safe (no savepoint for a
-        # get_or_create race), and only what changes is written: autosaves are most of the traffic.
-        response = getattr(item, "response", None)
+        # get_or_create race), and only what changes is written: autosaves are most of the traffic, so the
+        # response is read and written by precompiled statements (config.rows).
+        response = fetch(Response, attempt_question=item.pk)
         if response is None:
             created = Response.objects.create(
                 attempt_question=item, answer=answer, saved_at=stamp, received_at=now
@@ -475,7 +480,7 @@ class Attempt(models.Model):
             response.forget_check()
             changed += Response.CHECK_FIELDS
         response.answer, response.saved_at, response.received_at = answer, stamp, now
-        response.save(update_fields=changed)
+        save_fields(response, changed)
         return SavedAnswer(response, saved=True)
 
     def set_flag(self, position, flagged, now=None):
@@ -491,14 +496,12 @@ class Attempt(models.Model):
         raise TimeUp("The time limit has passed.")
 
     def question_for_saving(self, position):
-        """The question at `position` with its response, without its version's content (saving an answer
-        needs only the options shown: see AttemptQuestion.is_choice)."""
-        try:
-            return (
-                self.questions.select_related("response").defer("question", "version").get(position=position)
-            )
-        except AttemptQuestion.DoesNotExist:
-            raise NoSuchQuestion(f"This attempt has no question {position}.") from None
+        """The question at `position`, without its version's content (saving an answer needs only the
+        options shown: see AttemptQuestion.is_choice)."""
+        item = fetch(AttemptQuestion, attempt=self.pk, position=position)
+        if item is None:
+            raise NoSuchQuestion(f"This attempt has no question {position}.")
+        return item
 
     def question_states(self) -> list["QuestionState"]:
         """Every question's place in the navigation, read as plain values: building forty questions and
@@ -509,10 +512,15 @@ class Attempt(models.Model):
         ]
 
     def question_at(self, position):
-        try:
-            return self.questions.select_related("version", "response").get(position=position)
-        except AttemptQuestion.DoesNotExist:
-            raise NoSuchQuestion(f"This attempt has no question {position}.") from None
+        """The question at `position` with its version and response (None if unanswered), read by
+        precompiled statements (config.rows): every question page asks."""
+        item = fetch(AttemptQuestion, attempt=self.pk, position=position)
+        if item is None:
+            raise NoSuchQuestion(f"This attempt has no question {position}.")
+        item.version = fetch(QuestionVersion, pk=item.version_id)
+        # Known to be None too, as select_related would record it: item.response must not query again.
+        AttemptQuestion.response.related.set_cached_value(item, fetch(Response, attempt_question=item.pk))
+        return item
 
     # --- Finishing ---------------------------------------------------------------------------------------
 
@@ -847,6 +855,16 @@ class AttemptQuestion(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id} #{self.position}"
+
+    @classmethod
+    def of_learner(cls, learner_id, attempt_id, position) -> "AttemptQuestion | None":
+        """The question at `position` of the learner's own attempt, with its version; None for anyone else's.
+        Read by precompiled statements (config.rows): the live preview asks while the learner types."""
+        attempt = fetch(Attempt, pk=attempt_id, learner=learner_id)
+        item = attempt and fetch(cls, attempt=attempt.pk, position=position)
+        if item is not None:
+            item.version = fetch(QuestionVersion, pk=item.version_id)
+        return item
 
     @cached_property
     def content(self):
