@@ -38,3 +38,12 @@ def test_a_different_content_under_the_same_id_is_drawn_afresh(version):
     version.content = {**version.content, "stem": "A different stem."}
     assert version.variant(11).content["stem"] == "A different stem."
     assert before.content["stem"] != "A different stem."
+
+
+def test_values_and_nested_lists_are_copies_too(version):
+    served = version.variant(11)
+    served.content["options"].append({"text": "added"})
+    served.values["extra"] = 1
+    again = version.variant(11)
+    assert {"text": "added"} not in again.content["options"]
+    assert "extra" not in again.values
