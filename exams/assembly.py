@@ -117,7 +117,18 @@ class FormAssembler:
         self.blueprint = blueprint
         # Most specific parts first (stable): a catch-all part must not take what a narrow part needs.
         self.order = sorted(range(len(blueprint)), key=lambda index: -_specificity(blueprint[index]))
-        self.matching = {index: [c for c in ordered if matches(blueprint[index], c)] for index in self.order}
+        # A part filters on domain, difficulty and type only: test one candidate of each such kind, not all
+        # of them (a forty-part blueprint against the bank was most of starting an attempt).
+        kinds: dict[tuple[int, int, str], list[Candidate]] = {}
+        for candidate in ordered:
+            kinds.setdefault((candidate.domain, candidate.difficulty, candidate.type), []).append(candidate)
+        self.matching = {
+            index: sorted(
+                (c for group in kinds.values() if matches(blueprint[index], group[0]) for c in group),
+                key=lambda candidate: candidate.slug,
+            )
+            for index in self.order
+        }
 
     def draw(self, rng: np.random.Generator, seen: Mapping[int, datetime] | None = None) -> list[Candidate]:
         """One form in a shuffled order; `seen` maps the learner's seen questions to when they last saw them.

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 
-from exams.assembly import Candidate, FormAssembler, Shortfall, blueprint_problems
+from exams.assembly import Candidate, FormAssembler, Shortfall, blueprint_problems, matches
 from exams.models import Attempt, Domain, Exam, Question
 from exams.models.attempts import AttemptError
 
@@ -26,6 +26,27 @@ def pool(cells, variants=()):
 
 
 # --- Drawing rules ------------------------------------------------------------------------------------
+
+
+def test_each_part_is_offered_exactly_the_candidates_its_filters_select_in_slug_order():
+    rng = np.random.default_rng(3)
+    cells = {
+        (int(rng.integers(1, 9)), int(rng.integers(1, 4)), str(rng.choice(TYPES))): int(rng.integers(1, 5))
+        for _ in range(60)
+    }
+    bank = pool(cells)
+    rng.shuffle(bank)
+    blueprint = [
+        {"count": 1},
+        {"domain": 3, "count": 1},
+        {"difficulty": 2, "count": 1},
+        {"type": ["expression", "numeric"], "count": 1},
+        {"domain": 5, "difficulty": 1, "type": "single_choice", "count": 1},
+    ]
+    assembler = FormAssembler(blueprint, bank)
+    by_slug = sorted(bank, key=lambda candidate: candidate.slug)
+    for index, part in enumerate(blueprint):
+        assert assembler.matching[index] == [c for c in by_slug if matches(part, c)]
 
 
 def test_when_a_cells_unseen_questions_run_out_questions_with_variants_come_first():
