@@ -295,7 +295,7 @@ class ExamAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "title": f"A sample form of {exam}", "exam": exam,
                    "seed": seed, "next_seed": (seed + 1) % MAX_SAMPLE_SEED, "opts": self.opts}  # fmt: skip
         try:
-            drawn = assembly.FormAssembler(exam.blueprint, candidates()).draw(np.random.default_rng(seed))
+            drawn = assembly.assembler_for(exam.blueprint, candidates()).draw(np.random.default_rng(seed))
         except (assembly.Shortfall, KeyError, TypeError, ValueError) as error:
             context["problem"] = str(error)
         else:

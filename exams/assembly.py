@@ -13,9 +13,11 @@ first. Parts are filled most specific first, so a catch-all part never takes a q
 needs.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -164,3 +166,14 @@ def _pick(
     again = [again[i] for i in rng.permutation(len(again))]  # random among equals (sorted is stable)
     again.sort(key=lambda c: (not c.has_variants, seen[c.pk]))
     return fresh + again[: count - len(fresh)]
+
+
+def assembler_for(blueprint: Sequence[Mapping[str, Any]], pool: Sequence[Candidate]) -> FormAssembler:
+    """The assembler of this blueprint and pool, built once per process while both stay the same: every start
+    of an exam builds the same one, and building it cost more than drawing from it."""
+    return _assembler(json.dumps(blueprint, sort_keys=True), tuple(pool))
+
+
+@lru_cache(maxsize=32)
+def _assembler(blueprint_json: str, pool: tuple[Candidate, ...]) -> FormAssembler:
+    return FormAssembler(json.loads(blueprint_json), pool)

@@ -215,7 +215,7 @@ class Exam(models.Model):
     def _blueprint_shortfalls(self):
         """The first part the published bank cannot fill today, as a message (drawing would refuse)."""
         try:
-            assembly.FormAssembler(self.blueprint, candidates()).draw(np.random.default_rng(0))
+            assembly.assembler_for(self.blueprint, candidates()).draw(np.random.default_rng(0))
         except assembly.Shortfall as shortfall:
             return [f"Part {shortfall.index}: {shortfall}."]
         return []
@@ -394,7 +394,7 @@ class Attempt(models.Model):
         """
         rng = np.random.default_rng(self.seed)
         try:
-            chosen = assembly.FormAssembler(self.exam.blueprint, candidates()).draw(rng, seen)
+            chosen = assembly.assembler_for(self.exam.blueprint, candidates()).draw(rng, seen)
         except assembly.Shortfall as shortfall:
             raise ExamUnavailable(f"This exam cannot be started yet: {shortfall}.") from None
         # Only choice questions need their content now (to shuffle the options they show).

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 
-from exams.assembly import Candidate, FormAssembler, Shortfall, blueprint_problems, matches
+from exams.assembly import Candidate, FormAssembler, Shortfall, assembler_for, blueprint_problems, matches
 from exams.models import Attempt, Domain, Exam, Question
 from exams.models.attempts import AttemptError
 
@@ -173,3 +173,13 @@ def test_exam_clean_refuses_a_blueprint_the_published_bank_cannot_fill(make_ques
     ]
     exam.blueprint = exam.blueprint[:1]
     exam.full_clean()
+
+
+def test_an_assembler_is_reused_only_while_blueprint_and_pool_stay_the_same():
+    bank = pool({(1, 1, "numeric"): 3, (2, 1, "numeric"): 3})
+    blueprint = [{"domain": 1, "count": 2}]
+    first = assembler_for(blueprint, bank)
+    assert assembler_for([{"count": 2, "domain": 1}], list(bank)) is first
+    assert assembler_for([{"domain": 2, "count": 2}], bank) is not first
+    retired = bank[1:]
+    assert bank[0] not in assembler_for(blueprint, retired).matching[0]
