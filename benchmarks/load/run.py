@@ -51,7 +51,7 @@ class Config:
     restart_after: float = 5.0
     down: float = 10.0
     drain: float = 150.0
-    web_workers: int = 2
+    web_workers: int = 4
     web_class: str = "sync"
     web_threads: int = 1
     worker_concurrency: int = 2
@@ -103,7 +103,7 @@ def config_from_arguments(argv=None) -> Config:
         "stays down after the last deadline and grace period",
     )
     option("drain", float, 150, "seconds to wait after the run for grading and webhooks to finish")
-    option("web-workers", int, 2, "gunicorn workers")
+    option("web-workers", int, 4, "gunicorn workers (4: the recommended setting on two cores)")
     option("web-class", str, "sync", "gunicorn worker class (sync, gthread)")
     option("web-threads", int, 1, "threads per gunicorn worker (gthread)")
     option("worker-concurrency", int, 2, "Celery worker processes")
