@@ -19,10 +19,19 @@ class AccountBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None and password is not None:
-            raise PermissionDenied("Wrong e-mail address or password.")
-        return user
+        return _final(user, password)
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        user = await super().aauthenticate(request, username=username, password=password, **kwargs)
+        return _final(user, password)
 
     def get_user(self, user_id):
         user = fetch(get_user_model(), pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _final(user, password):
+    """A password that did not sign anyone in ends the search: no other backend hashes it again."""
+    if user is None and password is not None:
+        raise PermissionDenied("Wrong e-mail address or password.")
+    return user

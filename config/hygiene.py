@@ -18,8 +18,9 @@ from django.urls import Resolver404, resolve
 
 from config.api_errors import error_body
 
-# Control characters other than tab and line breaks (which answers may contain).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Text no database stores as given: control characters other than tab and line breaks (which answers may
+# contain), and unpaired surrogates (a JSON "\ud800" escape), which are not characters at all.
+UNSTORABLE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # In a path or query string not even tab or line breaks belong.
 URL_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_JSON_DEPTH = 32
@@ -80,14 +81,14 @@ def json_problem(body: bytes) -> tuple[str, dict] | None:
     field = _field_with_control_characters(data, "body")
     if field is None:
         return None
-    message = "Text may not contain control characters (such as NUL)."
+    message = "Text may not contain control characters (such as NUL) or unpaired surrogates."
     return message, {field: [message]}
 
 
 def _field_with_control_characters(data: object, name: str) -> str | None:
     """The name of the innermost field holding a string with a control character (keys count too)."""
     if isinstance(data, str):
-        return name if CONTROL_CHARACTERS.search(data) else None
+        return name if UNSTORABLE_CHARACTERS.search(data) else None
     if isinstance(data, dict):
         for key, value in data.items():
             found = _field_with_control_characters(key, name) or _field_with_control_characters(value, key)

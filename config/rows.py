@@ -10,13 +10,16 @@ Anything beyond equality on a model's own columns stays with the ORM.
 from functools import cache
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import DatabaseError, connections, models, router
 
 
 def fetch[Model: models.Model](model: type[Model], *, lock: bool = False, **equal: Any) -> Model | None:
     """The one `model` instance whose columns equal `equal` (field names or "pk"), or None; `lock` reads it
     under a row lock (SELECT … FOR UPDATE, inside a transaction) where the database has row locks."""
-    using = router.db_for_read(model)
+    if any(value is None for value in equal.values()):
+        raise ValueError("fetch() compares with =, which NULL never equals: use the ORM's isnull")
+    # A locked read is the start of a write: it goes where writes go, as select_for_update() does.
+    using = router.db_for_write(model) if lock else router.db_for_read(model)
     statement = _select(model, tuple(equal), lock, using)
     connection = connections[using]
     try:
@@ -40,7 +43,8 @@ def fetch[Model: models.Model](model: type[Model], *, lock: bool = False, **equa
 
 
 def save_fields(instance: models.Model, fields: list[str]) -> None:
-    """Write `fields` of a saved instance, as `instance.save(update_fields=fields)` does without signals."""
+    """Write `fields` of a saved instance, as `instance.save(update_fields=fields)` does without signals (and,
+    like it, raise DatabaseError when the row is gone)."""
     model = type(instance)
     using = router.db_for_write(model, instance=instance)
     connection = connections[using]
@@ -51,6 +55,8 @@ def save_fields(instance: models.Model, fields: list[str]) -> None:
     params = [field.get_db_prep_save(field.pre_save(instance, add=False), connection) for field in targets]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, model._meta.pk.get_db_prep_value(instance.pk, connection)])
+        if cursor.rowcount == 0:
+            raise DatabaseError(f"{model.__name__} {instance.pk} is gone: nothing was updated.")
 
 
 class _Select:

@@ -288,7 +288,8 @@ class ExamAdmin(admin.ModelAdmin):
         """A form drawn by the exam's blueprint from the published bank, as a learner could get it."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        exam = get_object_or_404(Exam, pk=object_id) if str(object_id).isdigit() else None
+        object_id = str(object_id)
+        exam = get_object_or_404(Exam, pk=object_id) if object_id.isascii() and object_id.isdigit() else None
         if exam is None:
             raise Http404("No such exam.")
         seed = _sample_seed(request)

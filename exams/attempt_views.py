@@ -189,7 +189,7 @@ def _after_save_url(request, attempt, position):
     target = request.POST.get("go")
     if target == "submit":
         return reverse("attempt_submit", args=[attempt.pk])
-    if target and target.isdigit():
+    if target and target.isascii() and target.isdigit():
         return reverse("attempt_question", args=[attempt.pk, int(target)])
     return reverse("attempt_question", args=[attempt.pk, position])
 

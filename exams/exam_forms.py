@@ -100,7 +100,7 @@ class BlueprintGridField(forms.Field):
             text = str(text).strip()
             if not text:
                 continue
-            if not text.isdigit() or int(text) > 200:
+            if not (text.isascii() and text.isdigit()) or int(text) > 200:
                 raise forms.ValidationError("Counts are whole numbers from 0 to 200.")
             cells[cell] = int(text)
         return cells

@@ -27,8 +27,8 @@ PLACEHOLDER = "DXAMMATH{}X"
 # list, heading or rule marker in front. Seven in ten of the bank's texts (titles, options, most stems) are
 # such a line once their math is lifted out; wrapping it in <p> is what converting and sanitizing it give
 # (tests/exams/test_markdown.py checks every shipped text both ways), at a fraction of the cost.
-PLAIN_LINE = re.compile(r"[^\n\\`*_\[\]<>&#|~!\u00a0\t]+")
-BLOCK_MARKER = re.compile(r"([-+*=]|\d+[.)])(\s|$)")
+PLAIN_LINE = re.compile(r"[^\n\r\f\v\\`*_\[\]<>&#|~!\u00a0\t]+")
+BLOCK_MARKER = re.compile(r"[-+=]|\d+[.)](\s|$)")
 
 
 # Question texts come from frozen versions and variants, so the same few thousand texts are rendered again

@@ -100,7 +100,7 @@ def stated(text: str) -> Precision | None:
 
 
 def _number(word: str) -> int:
-    return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
+    return int(word) if word.isdecimal() else _WORD_NUMBERS[word.lower()]
 
 
 def note(*, kind: str, abs_tolerance: float | None, rel_tolerance: float | None, stem: str) -> str:

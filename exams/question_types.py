@@ -5,13 +5,13 @@ rules serve the admin, the importer, the author preview and the grading of attem
 """
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
+from config.hygiene import UNSTORABLE_CHARACTERS
 from exams import answers, precision, snippets, variants
 from grading import engine
 
@@ -125,7 +125,7 @@ def _substitute_symbols(symbols: dict, values: dict) -> dict:
         if not isinstance(size, str):
             return size
         written = variants.substitute(size, values, key=True)
-        return int(written) if written.isdigit() else written
+        return int(written) if written.isascii() and written.isdigit() else written
 
     return {
         variants.substitute(name, values, key=True): {
@@ -239,16 +239,13 @@ def _is_range(declared, show: int) -> bool:
     return count(declared)
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def fields_with_control_characters(content: dict) -> set[str]:
     """The top-level fields whose text, at any depth, holds a control character other than tab and line
     breaks (a YAML "\\0" escape can put a NUL anywhere, and PostgreSQL cannot store one)."""
 
     def holds(value: object) -> bool:
         if isinstance(value, str):
-            return bool(CONTROL_CHARACTERS.search(value))
+            return bool(UNSTORABLE_CHARACTERS.search(value))
         if isinstance(value, dict):
             return any(holds(key) or holds(item) for key, item in value.items())
         if isinstance(value, list | tuple):

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
 from django.utils import timezone
 
-from config.hygiene import CONTROL_CHARACTERS
+from config.hygiene import UNSTORABLE_CHARACTERS
 from config.queueing import send_after_commit
 from config.rows import fetch, save_fields
 from exams import answers, assembly
@@ -501,6 +501,7 @@ class Attempt(models.Model):
         item = fetch(AttemptQuestion, attempt=self.pk, position=position)
         if item is None:
             raise NoSuchQuestion(f"This attempt has no question {position}.")
+        item.attempt = self
         return item
 
     def question_states(self) -> list["QuestionState"]:
@@ -517,6 +518,7 @@ class Attempt(models.Model):
         item = fetch(AttemptQuestion, attempt=self.pk, position=position)
         if item is None:
             raise NoSuchQuestion(f"This attempt has no question {position}.")
+        item.attempt = self
         item.version = fetch(QuestionVersion, pk=item.version_id)
         # Known to be None too, as select_related would record it: item.response must not query again.
         AttemptQuestion.response.related.set_cached_value(item, fetch(Response, attempt_question=item.pk))
@@ -925,8 +927,8 @@ class AttemptQuestion(models.Model):
             return sorted(set(answer))
         if not isinstance(answer, str):
             raise InvalidAnswer("Type your answer as text.", {"answer": ["Expected a string."]})
-        if CONTROL_CHARACTERS.search(answer):
-            message = "Answers cannot contain control characters."
+        if UNSTORABLE_CHARACTERS.search(answer):
+            message = "Answers cannot contain control characters or unpaired surrogates."
             raise InvalidAnswer(message, {"answer": [message]})
         if len(answer) > MAX_ANSWER_LENGTH:
             message = f"Answers are limited to {MAX_ANSWER_LENGTH} characters."
@@ -1020,15 +1022,23 @@ class AttemptQuestion(models.Model):
             self.reveal_solution()
         return outcome
 
-    def reveal_hint(self):
+    def _assert_practice_open(self, now=None):
+        """Hints, solutions and new variants change the question: only in a practice attempt that is still
+        open, checked under the attempt's row lock so that a submit cannot slip in between."""
         self._assert_practice()
+        self.attempt._locked()._assert_open(now or timezone.now())
+
+    @transaction.atomic
+    def reveal_hint(self, now=None):
+        self._assert_practice_open(now)
         if self.hints_shown < len(self.content["hints"]):
             self.hints_shown += 1
             self.hints_used += 1
             self.save(update_fields=["hints_shown", "hints_used"])
 
-    def reveal_solution(self):
-        self._assert_practice()
+    @transaction.atomic
+    def reveal_solution(self, now=None):
+        self._assert_practice_open(now)
         self.solution_shown = self.solution_seen = True
         self.save(update_fields=["solution_shown", "solution_seen"])
 
@@ -1041,7 +1051,7 @@ class AttemptQuestion(models.Model):
         self._assert_practice()
         if not self.has_variants:
             raise AttemptError("This question has no other versions to draw.")
-        self.attempt._locked()._assert_open(now or timezone.now())
+        self._assert_practice_open(now)
         rng = np.random.default_rng()
         self.variant_seed = int(rng.integers(2**31))
         for name in ("content", "options", "view"):

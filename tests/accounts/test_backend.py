@@ -1,7 +1,14 @@
 """The sign-in backend: one password check per attempt, and sessions from before it stay signed in."""
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, authenticate
+from asgiref.sync import async_to_sync
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    aauthenticate,
+    authenticate,
+)
 from django.contrib.auth.hashers import check_password
 
 from accounts import backends
@@ -17,7 +24,11 @@ def password_checks(monkeypatch):
         checks.append(password)
         return check_password(password, encoded, *args, **kwargs)
 
+    async def acounted(password, encoded, *args, **kwargs):
+        return counted(password, encoded, *args, **kwargs)
+
     monkeypatch.setattr("django.contrib.auth.base_user.check_password", counted)
+    monkeypatch.setattr("django.contrib.auth.base_user.acheck_password", acounted)
     return checks
 
 
@@ -28,6 +39,12 @@ def test_a_right_password_signs_in_with_one_check(learner, password, password_ch
 
 def test_a_wrong_password_is_checked_once_not_once_per_backend(learner, password_checks):
     assert authenticate(username=learner.email, password="not the password") is None
+    assert len(password_checks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_password_is_checked_once_when_signing_in_asynchronously_too(learner, password_checks):
+    assert async_to_sync(aauthenticate)(username=learner.email, password="not the password") is None
     assert len(password_checks) == 1
 
 

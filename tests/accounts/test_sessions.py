@@ -38,8 +38,15 @@ def test_an_expired_session_reads_as_empty_and_gets_a_new_key_when_saved():
 
 
 def test_an_unknown_or_hostile_key_reads_as_empty():
-    for key in ["x" * 32, "' OR 1=1 --aaaaaaaa", "a%sb%%c" * 5]:
+    for key in ["x" * 32, "' OR 1=1 --aaaaaaaa", "a%sb%%c" * 5, "\x00abcdefghijk", "é" * 40, "A" * 4000]:
         assert dict(SessionStore(key).items()) == {}
+
+
+def test_a_cookie_with_a_nul_is_signed_out_not_a_500(client):
+    client.cookies["sessionid"] = "\x00abcdefghijk"
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_sessions_written_by_djangos_own_engine_are_read():

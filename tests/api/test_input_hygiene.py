@@ -91,5 +91,29 @@ def test_a_pages_script_gets_its_refusal_as_json(client, learner, make_question,
     assert response.status_code == 400
     assert response.json() == {
         "code": "invalid",
-        "error": "Text may not contain control characters (such as NUL).",
+        "error": "Text may not contain control characters (such as NUL) or unpaired surrogates.",
     }
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "a\\udc00b"])
+def test_an_unpaired_surrogate_in_a_json_answer_is_a_400_not_a_500(
+    client, learner, make_question, make_exam, escape
+):
+    """A JSON escape can name half of a UTF-16 pair, which is no character: PostgreSQL refuses to store it."""
+    make_question("expression")
+    attempt = make_exam("surrogate", count=1).start_attempt(learner)
+    client.force_login(learner)
+    body = '{"answer": "' + escape + '"}'
+    response = client.post(
+        f"/attempts/{attempt.pk}/questions/1/answer", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "unpaired surrogates" in response.json()["error"]
+    assert not hasattr(attempt.questions.get(), "response")
+
+
+def test_an_unpaired_surrogate_in_an_api_answer_is_a_400(api, started):
+    url = f"/api/v1/attempts/{started['id']}/answers/1/"
+    response = api.put(url, '{"answer": "x\\ud800"}', content_type="application/json")
+    assert_api_error(response, 400, "invalid")
+    assert "answer" in response.json()["error"]["details"]

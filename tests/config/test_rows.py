@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -114,3 +114,19 @@ def test_save_fields_writes_only_the_given_fields(attempt):
     stored = Response.objects.get(pk=response.pk)
     assert stored.answer == {"rows": [[1, 2]]}
     assert stored.message == "written elsewhere"
+
+
+def test_null_is_refused_rather_than_matching_nothing(attempt):
+    with pytest.raises(ValueError, match="isnull"):
+        fetch(Attempt, pk=attempt.pk, deadline=None)
+
+
+def test_save_fields_on_a_row_that_is_gone_is_an_error_as_with_save(attempt):
+    item = attempt.questions.get(position=1)
+    response = Response.objects.create(
+        attempt_question=item, answer="x", saved_at=timezone.now(), received_at=timezone.now()
+    )
+    Response.objects.filter(pk=response.pk).delete()
+    response.answer = "y"
+    with pytest.raises(DatabaseError, match="gone"):
+        save_fields(response, ["answer"])

@@ -129,6 +129,18 @@ def test_a_plain_form_post_saves_and_moves_on(client, learner, attempt):
     assert attempt.questions.get(position=position).response.answer == "42"
 
 
+@pytest.mark.parametrize("go", ["²", "٣", "1²", "-1", ""])
+def test_a_form_post_with_an_odd_destination_saves_and_stays(client, learner, attempt, go):
+    """Only ASCII digits name a question: "²" is a digit to str.isdigit() but no number to int()."""
+    client.force_login(learner)
+    position = position_of(attempt, "numeric")
+    url = f"/attempts/{attempt.pk}/questions/{position}/answer"
+    response = client.post(url, {"answer": "42", "go": go})
+    assert response.status_code == 302
+    assert response["Location"] == f"/attempts/{attempt.pk}/questions/{position}/"
+    assert attempt.questions.get(position=position).response.answer == "42"
+
+
 def test_the_live_preview_shows_the_interpretation_or_the_error(client, learner, attempt):
     client.force_login(learner)
     url = f"/attempts/{attempt.pk}/questions/{position_of(attempt, 'expression')}/preview"

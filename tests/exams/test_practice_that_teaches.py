@@ -63,6 +63,16 @@ def test_a_new_version_draws_fresh_numbers_and_starts_the_question_afresh(drill_
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("action", ["reveal_hint", "reveal_solution", "draw_new_version"])
+def test_a_submitted_drill_changes_no_more(drill_item, action):
+    """Hints, solutions and new variants after submitting would rewrite a graded attempt's record."""
+    drill_item.attempt.submit()
+    with pytest.raises(AttemptError):
+        getattr(drill_item, action)()
+    drill_item.refresh_from_db()
+    assert (drill_item.hints_used, drill_item.solution_seen, drill_item.new_versions) == (0, False, 0)
+
+
 def test_a_question_without_variants_has_no_new_version(make_question, make_exam, learner):
     make_question("numeric", answer="2")
     item = make_exam("fixed", mode="practice").start_attempt(learner).questions.get(position=1)
