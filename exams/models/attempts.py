@@ -1048,10 +1048,9 @@ class AttemptQuestion(models.Model):
 
         What the learner did with earlier variants stays counted in tries, hints_used and solution_seen.
         """
-        self._assert_practice()
+        self._assert_practice_open(now)
         if not self.has_variants:
             raise AttemptError("This question has no other versions to draw.")
-        self._assert_practice_open(now)
         rng = np.random.default_rng()
         self.variant_seed = int(rng.integers(2**31))
         for name in ("content", "options", "view"):
