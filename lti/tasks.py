@@ -13,7 +13,7 @@ from datetime import datetime
 from celery import shared_task
 
 from lti import keys, passback
-from lti.models import SCORE_POST_MAX_ATTEMPTS, ScorePost, retry_delay
+from lti.models import SCORE_POST_MAX_ATTEMPTS, ScorePost, lost_task_deadline, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,10 @@ def post_score(self, post_id: int) -> None:
 @shared_task(ignore_result=True)
 def resend_stale_scores(now: datetime | None = None) -> int:
     """Periodic: send the pending posts whose next attempt is due (a retry, or a first sending whose task
-    was lost)."""
+    was lost). Each is given a new deadline first, so one still waiting in a long queue is not enqueued again
+    on every run."""
     due = list(passback.due_posts(now))
+    ScorePost.objects.filter(pk__in=[post.pk for post in due]).update(next_attempt_at=lost_task_deadline())
     for post in due:
         post_score.delay(post.pk)
     return len(due)

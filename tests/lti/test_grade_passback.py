@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from exams.models import Attempt
 from exams.signals import attempt_graded
+from lti import tasks as lti_tasks
 from lti.models import LOST_TASK_AFTER, SCORE_POST_MAX_ATTEMPTS, ScorePost, retry_delay
 from lti.tasks import resend_stale_scores
 
@@ -143,3 +144,20 @@ def test_a_post_whose_task_was_lost_is_sent_by_the_periodic_resend(
 def test_attempts_not_launched_from_a_course_post_nothing(certifying_exam, learner, take):
     take(certifying_exam, learner, correct=2)
     assert not ScorePost.objects.exists()
+
+
+def test_a_resent_post_is_not_enqueued_again_while_it_waits_in_the_queue(
+    registration, launch, tool_client, enter_url, committed, certifying_exam, monkeypatch
+):
+    """A long queue (a backlog of grading) must not fill up with copies of the same score post."""
+    attempt = take_through_lti(launch, tool_client, enter_url, committed, right=1, user="sub-15")
+    lost = ScorePost.objects.create(
+        lti_attempt=attempt.lti, graded_at=attempt.graded_at + timedelta(minutes=1), score_given=100
+    )
+    sent = []
+    monkeypatch.setattr(lti_tasks.post_score, "delay", sent.append)
+    due = lost.created_at + LOST_TASK_AFTER
+    assert resend_stale_scores(now=due) == 1
+    assert resend_stale_scores(now=due) == 0
+    assert sent == [lost.pk]
+    assert resend_stale_scores(now=timezone.now() + LOST_TASK_AFTER + timedelta(seconds=1)) == 1, "lost again"
