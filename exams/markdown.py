@@ -33,7 +33,9 @@ BLOCK_MARKER = re.compile(r"[-+=]|\d+[.)](\s|$)")
 
 # Question texts come from frozen versions and variants, so the same few thousand texts are rendered again
 # and again (every question page, every result page): each process renders a text once. Rendering is a
-# pure function of the text; entries are a few kilobytes of HTML.
+# pure function of the text; entries are a few kilobytes of HTML. The conversion is kept by the text with
+# its math lifted out as well: nine in ten randomized texts differ between variants only inside their math,
+# so a variant never seen before (every question of a results page) still reuses its question's conversion.
 RENDERED_TEXTS_KEPT = 4096
 
 
@@ -63,7 +65,7 @@ def render_markdown(text):
     lifted = "".join(
         piece if is_code else MATH.sub(lift, piece) for piece, is_code in snippets.split_code(text or "")
     )
-    html = _converted(lifted)
+    html = converted(lifted)
 
     def restore(match):
         display, tex = formulas[int(match.group(1))]
@@ -73,7 +75,8 @@ def render_markdown(text):
     return mark_safe(re.sub(r"DXAMMATH(\d+)X", restore, html))
 
 
-def _converted(text: str) -> str:
+@lru_cache(maxsize=RENDERED_TEXTS_KEPT)
+def converted(text: str) -> str:
     """Markdown (math lifted out) to sanitized HTML."""
     if is_plain_line(text):
         return f"<p>{text}</p>"

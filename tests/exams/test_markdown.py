@@ -2,7 +2,7 @@
 
 import pytest
 
-from exams.markdown import MATH, PLACEHOLDER, converted_in_full, is_plain_line, render_markdown
+from exams.markdown import MATH, PLACEHOLDER, converted, converted_in_full, is_plain_line, render_markdown
 from exams.question_types import make_variant
 from tests.exams.shipped import is_randomized, shipped_entries
 
@@ -95,3 +95,15 @@ def test_rendered_math_is_restored_in_a_plain_line():
     assert render_markdown("Let $A^T$ be the transpose.") == (
         '<p>Let <span class="math math-inline">A^T</span> be the transpose.</p>'
     )
+
+
+def test_texts_differing_only_in_their_math_share_one_conversion_and_keep_their_own_math():
+    """A randomized question's variants differ inside their math: the conversion of the rest is reused."""
+    template = "Let **M** be ${}$.\n\n- its trace\n- its rank"
+    converted.cache_clear()
+    first, second = render_markdown(template.format("a = 1")), render_markdown(template.format("a = 2"))
+    assert converted.cache_info().misses == 1 and converted.cache_info().hits == 1
+    assert '<span class="math math-inline">a = 1</span>' in first
+    assert '<span class="math math-inline">a = 2</span>' in second
+    assert first.replace("a = 1", "a = 2") == second
+    assert "<strong>M</strong>" in first and "<li>its trace</li>" in first
