@@ -164,11 +164,18 @@ def tree_cpu_seconds(pid: int | None) -> float:
     return own + sum(tree_cpu_seconds(int(child)) for child in children.split())
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds all processes of the machine used (every core), from /proc/stat."""
-    values = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return (sum(values[:8]) - idle) / TICKS
+def machine_seconds() -> tuple[float, float]:
+    """(busy, stolen): CPU seconds the machine's own work used on every core, and those the hypervisor gave
+    this virtual machine's cores to other guests ("steal"), from /proc/stat. Stolen time is capacity the run
+    did not have: on a shared host it varies from minute to minute and moves every latency with it."""
+    line = Path("/proc/stat").read_text().splitlines()[0]
+    return busy_and_stolen([int(value) for value in line.split()[1:]])
+
+
+def busy_and_stolen(values: list[int]) -> tuple[float, float]:
+    # user, nice, system, idle, iowait, irq, softirq, steal, …
+    busy = values[0] + values[1] + values[2] + values[5] + values[6]
+    return busy / TICKS, (values[7] if len(values) > 7 else 0) / TICKS
 
 
 def own_cpu_seconds() -> float:
@@ -185,12 +192,12 @@ class CpuMeter:
         self.totals: dict[str, float] = defaultdict(float)
         self.last: dict[str, tuple[int | None, float]] = {}
         self.started_at = None
-        self.machine_start = 0.0
+        self.machine_start = (0.0, 0.0)
         self.harness_start = 0.0
 
     def start(self):
         self.started_at = time.monotonic()
-        self.machine_start = machine_busy_seconds()
+        self.machine_start = machine_seconds()
         self.harness_start = own_cpu_seconds()
         for role, pid in self.roots().items():
             self.last[role] = (pid, tree_cpu_seconds(pid))
@@ -209,13 +216,14 @@ class CpuMeter:
     def stop(self) -> dict:
         self.sample()
         elapsed = time.monotonic() - self.started_at
-        machine = machine_busy_seconds() - self.machine_start
+        busy, stolen = (now - start for now, start in zip(machine_seconds(), self.machine_start, strict=True))
         harness = own_cpu_seconds() - self.harness_start
         ours = sum(self.totals.values()) + harness
         return {
             "elapsed": elapsed,
             "roles": dict(self.totals),
             "harness (load generator)": harness,
-            "machine": machine,
-            "everything else on the machine": max(0.0, machine - ours),
+            "everything else on the machine": max(0.0, busy - ours),
+            "machine": busy,
+            "stolen by the hypervisor": stolen,
         }

@@ -805,8 +805,18 @@ def _print_cpu(report: Report, cpu: dict, rows: list[dict], config: Config, stac
         measured = roots.get(role) is not None or seconds > 0
         share = f"{seconds / elapsed * 100:5.1f}% of a core" if measured else "not measured (shared server)"
         report.out(f"  {role:<32}{seconds:8.1f} s  {share}")
-    for role in ("harness (load generator)", "everything else on the machine", "machine"):
+    for role in (
+        "harness (load generator)",
+        "everything else on the machine",
+        "machine",
+        "stolen by the hypervisor",
+    ):
         report.out(f"  {role:<32}{cpu[role]:8.1f} s  {cpu[role] / elapsed * 100:5.1f}% of a core")
+    if cpu["stolen by the hypervisor"] > 0.05 * elapsed:
+        report.out(
+            "  (stolen: time this virtual machine's cores ran other guests; the run had that much less than "
+            "2 cores, and its latencies are not comparable with a run that had them)"
+        )
     web = cpu["roles"].get("web (gunicorn)", 0.0)
     report.out(
         f"Web CPU per request: {web / total_requests * 1000:.1f} ms "
