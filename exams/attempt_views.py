@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.api_errors import ATTEMPT_ERROR_STATUS
 from config.rows import fetch
 from config.times import iso
+from exams import readings
 from exams.models import Attempt, AttemptQuestion, Exam
 from exams.models.attempts import SOLUTION_AFTER_WRONG_CHECKS, AttemptError, InvalidAnswer, NoSuchQuestion
-from exams.question_types import interpret
+from exams.question_types import interpret_reading, reading_of
 
 
 def journal_prefix(attempt):
@@ -121,6 +122,7 @@ def question_page(request, attempt_id, position):
         "response": response.answer if response else None,
         "answered_count": sum(state.answered for state in states),
         "journal_prefix": journal_prefix(attempt),
+        "reading": "" if item.is_choice else readings.signed_reading(item),
         "feedback": feedback,
         # The engine's diagnosis codes (shape_mismatch, scalar_multiple …) as words: "shape mismatch".
         "diagnosis": ", ".join(code.replace("_", " ") for code in feedback.diagnosis) if feedback else "",
@@ -225,13 +227,16 @@ def flag(request, attempt_id, position):
 @require_POST
 def preview(request, attempt_id, position):
     """How the engine reads the answer typed so far (the live "interpreted as" line); writes nothing."""
-    item = AttemptQuestion.of_learner(request.user.pk, attempt_id, position)
-    if item is None:
-        return JsonResponse({"ok": False, "error": "No such question in your attempts."}, status=404)
-    if item.is_choice:
-        return JsonResponse({"ok": False, "error": ""})
+    reading = readings.verified_reading(request.GET.get("reading", ""), request.user.pk, attempt_id, position)
+    if reading is None:
+        item = AttemptQuestion.of_learner(request.user.pk, attempt_id, position)
+        if item is None:
+            return JsonResponse({"ok": False, "error": "No such question in your attempts."}, status=404)
+        if item.is_choice:
+            return JsonResponse({"ok": False, "error": ""})
+        reading = reading_of(item.content)
     text = request.POST.get("answer", "")[:2000]
-    result = interpret(item.content, text)
+    result = interpret_reading(*reading, text)
     return JsonResponse(
         {"ok": result.ok, "latex": result.latex, "shape": result.shape, "error": result.error}
     )

@@ -539,14 +539,21 @@ class Interpretation:
 
 def interpret(content, text):
     """The live preview of `text` as an answer to this (variant's) question."""
+    return interpret_reading(*reading_of(content), text)
+
+
+def reading_of(content) -> tuple[str, str]:
+    """What reading an answer to this (variant's) question needs: its type and, for an expression, its
+    symbols as canonical JSON."""
     symbols = json.dumps(content.get("symbols"), sort_keys=True) if content["type"] == "expression" else ""
-    return _interpret(content["type"], symbols, text)
+    return content["type"], symbols
 
 
 # The preview fires on every pause in typing and a class types the same answers: each process reads a
 # (symbols, text) pair once. The reading is a pure function of them.
 @lru_cache(maxsize=8192)
-def _interpret(kind: str, symbols_json: str, text: str) -> Interpretation:
+def interpret_reading(kind: str, symbols_json: str, text: str) -> Interpretation:
+    """The live preview of `text` read as `kind` with these symbols (see reading_of)."""
     if not text.strip():
         return Interpretation(ok=False, error="")
     try:

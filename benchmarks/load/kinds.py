@@ -37,6 +37,7 @@ ORDER = [kind for kind, *_ in _RULES] + ["other"]
 # Cached: the harness classifies every request it sends, mostly to the same few URLs of an attempt.
 @lru_cache(maxsize=4096)
 def classify(method: str, path: str, content_type: str = "") -> str:
+    path = path.partition("?")[0]  # the page's preview address carries its signed reading
     for kind, wanted_method, pattern, wanted_type in _COMPILED:
         if wanted_method not in (None, method):
             continue

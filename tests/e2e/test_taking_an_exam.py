@@ -7,6 +7,7 @@ import re
 import time
 from collections import Counter
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -176,9 +177,11 @@ def test_the_preview_asks_the_server_once_per_text(
     attempt = start_from_catalogue(page, live_server, "Three questions")
     open_question(page, position_of(attempt, "expression"))
     asked = []
-    page.on(
-        "request", lambda request: asked.append(request.url) if request.url.endswith("/preview") else None
-    )
+
+    def is_preview(url):
+        return urlsplit(url).path.endswith("/preview")
+
+    page.on("request", lambda request: asked.append(request.url) if is_preview(request.url) else None)
     answer = page.get_by_label("Your answer")
 
     answer.fill("(A + A^T) x")
@@ -190,6 +193,8 @@ def test_the_preview_asks_the_server_once_per_text(
     expect(page.locator("#preview-shape")).to_have_text("(n×1)")
     expect(page.locator("#preview-error")).to_have_text("")
     assert len(asked) == 2
+    # Through the page's signed reading: the server reads no attempt, question or version for them.
+    assert all("?reading=" in url for url in asked)
 
 
 def answer_all_three(page, attempt, position_of):

@@ -1,0 +1,37 @@
+"""The live preview's reading of a question, signed into the question page.
+
+Reading a typed answer needs only the question's type and symbols, which the page shows anyway. The
+question page signs them, with the learner, attempt and position they belong to, into the preview's address,
+so a preview — the request a page sends most, on every pause in typing — is answered from the signed-in
+user alone instead of reading the attempt, its question and the version again. The signature means the
+server only ever interprets symbols it declared itself. A reading that is missing, tampered with or not this
+learner's (a page opened before this existed, another learner's address) is simply not used: the preview
+then reads the database, which answers 404 for anyone else's question.
+"""
+
+from django.core import signing
+
+from exams.question_types import reading_of
+
+SALT = "exams.readings"
+
+
+def signed_reading(item) -> str:
+    """The reading of an attempt's question (see AttemptQuestion.content), signed for its learner."""
+    kind, symbols = reading_of(item.content)
+    return signing.dumps(
+        [str(item.attempt_id), item.position, item.attempt.learner_id, kind, symbols],
+        salt=SALT,
+        compress=True,
+    )
+
+
+def verified_reading(token: str, learner_id, attempt_id, position: int) -> tuple[str, str] | None:
+    """(kind, symbols JSON) from a token signed for this learner's question, or None."""
+    try:
+        attempt, signed_position, learner, kind, symbols = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if (attempt, signed_position, learner) != (str(attempt_id), position, learner_id):
+        return None
+    return kind, symbols
