@@ -467,7 +467,7 @@ class Learner:
         match = re.search(r"/attempts/([0-9a-f-]{36})/", page.url)
         self.attempt_id = match.group(1) if match else None
         self.deadline = None
-        self.keys = await self.oracle(self.attempt_id) if (self.oracle and self.attempt_id) else {}
+        self.keys = {}
         return page
 
     async def take_attempt(self, page: Page, stop: asyncio.Event) -> Page | None:
@@ -505,6 +505,8 @@ class Learner:
 
     async def answer(self, page: Page, position: int) -> str:
         kind = page.form_data("kind")
+        if position not in self.keys and self.oracle and self.attempt_id:
+            self.keys[position] = await self.oracle(self.attempt_id, position)
         await self.pause(self.pace.read)
         if kind in CHOICE_TYPES:
             choice = self.choose(page, position, kind)

@@ -313,7 +313,7 @@ def _http_session() -> aiohttp.ClientSession:
 
 
 async def _run_exam(config: Config, stack: Stack, data, receiver: Receiver, report: Report):
-    from benchmarks.load.seed import answer_keys
+    from benchmarks.load.seed import answer_key
 
     recorder, ledger = Recorder(), Ledger()
     stop = asyncio.Event()
@@ -322,9 +322,9 @@ async def _run_exam(config: Config, stack: Stack, data, receiver: Receiver, repo
     learner_accounts = data.accounts[: config.learners]
     probe_accounts = data.accounts[config.learners :]
 
-    async def oracle(attempt_id):
+    async def oracle(attempt_id, position):
         try:
-            return await asyncio.to_thread(answer_keys, attempt_id)
+            return await asyncio.to_thread(answer_key, attempt_id, position)
         except Exception as error:  # the app changed shape: learners then answer without knowing keys
             recorder.notes.append(f"answer keys unavailable: {error!r}")
             return {}

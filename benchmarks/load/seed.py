@@ -104,18 +104,21 @@ def _signed_in_session(user) -> str:
     return store.session_key
 
 
-def answer_keys(attempt_id: str) -> dict:
-    """What a learner who knows the material would answer, per position: the variant's key (text), or the
+def answer_key(attempt_id: str, position: int) -> dict:
+    """What a learner who knows the material would answer at one position: the variant's key (text), or the
     attempt's (opaque) ids of the correct options. Read from the database by the harness, never sent by the
-    server."""
+    server; one question at a time, as the learner reaches it (a learner answers a few of forty)."""
     from exams.models import AttemptQuestion
 
-    keys = {}
-    items = AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("version")
-    for item in items:
-        content = item.content
-        keys[item.position] = {
-            "answer": "" if item.is_choice else str(content.get("answer") or ""),
-            "correct": item.key() if item.is_choice else [],
-        }
-    return keys
+    item = (
+        AttemptQuestion.objects.select_related("version")
+        .filter(attempt_id=attempt_id, position=position)
+        .first()
+    )
+    if item is None:
+        return {}
+    content = item.content
+    return {
+        "answer": "" if item.is_choice else str(content.get("answer") or ""),
+        "correct": item.key() if item.is_choice else [],
+    }
