@@ -55,6 +55,7 @@ class Config:
     web_class: str = "sync"
     web_threads: int = 1
     worker_concurrency: int = 2
+    worker_nice: int = 10
     postgres: str = "private"
     exam: str = ""  # an exam slug, or empty for the run's own copy of the full practice exam
     time_limit: int = 60  # minutes, of the run's exam
@@ -107,6 +108,12 @@ def config_from_arguments(argv=None) -> Config:
     option("web-class", str, "sync", "gunicorn worker class (sync, gthread)")
     option("web-threads", int, 1, "threads per gunicorn worker (gthread)")
     option("worker-concurrency", int, 2, "Celery worker processes")
+    option(
+        "worker-nice",
+        int,
+        10,
+        "niceness of the Celery worker and beat (10: grading yields the CPU to page requests)",
+    )
     option(
         "load-postgres",
         str,
@@ -220,6 +227,7 @@ def run(config: Config) -> Report:
         web_class=config.web_class,
         web_threads=config.web_threads,
         worker_concurrency=config.worker_concurrency,
+        worker_nice=config.worker_nice,
         postgres=config.postgres,
         extra_env={"EXAM_GRACE_SECONDS": os.environ.get("EXAM_GRACE_SECONDS", "30")},
         profile_dir=(directory / "profile") if config.scenario == "profile" else None,
@@ -823,7 +831,8 @@ def _print_cpu(report: Report, cpu: dict, rows: list[dict], config: Config, stac
         f"({web / max(1, config.learners) / elapsed * 1000:.1f} ms per learner-second); "
         f"stack: gunicorn {config.web_workers} × {config.web_class}"
         f"{f' ({config.web_threads} threads)' if config.web_class == 'gthread' else ''}, "
-        f"Celery concurrency {config.worker_concurrency}, PostgreSQL {config.postgres}, "
+        f"Celery concurrency {config.worker_concurrency} (nice {config.worker_nice}), "
+        f"PostgreSQL {config.postgres}, "
         f"DATABASE_CONN_MAX_AGE={stack.env.get('DATABASE_CONN_MAX_AGE', '60 (default)')}"
     )
 

@@ -317,6 +317,7 @@ class StackOptions:
     web_class: str = "sync"
     web_threads: int = 1
     worker_concurrency: int = 2
+    worker_nice: int = 10  # grading and beat yield the CPU to page requests
     postgres: str = "private"  # or "shared"
     extra_env: dict = field(default_factory=dict)
     profile_dir: Path | None = None
@@ -456,7 +457,7 @@ class Stack:
         ]
 
     def worker_command(self) -> list[str]:
-        return _celery(
+        return self._niced() + _celery(
             "worker",
             "-Q",
             "grading,celery",
@@ -467,7 +468,12 @@ class Stack:
         )
 
     def beat_command(self) -> list[str]:
-        return _celery("beat", "--loglevel=INFO", "--schedule", str(self.directory / "celerybeat-schedule"))
+        return self._niced() + _celery(
+            "beat", "--loglevel=INFO", "--schedule", str(self.directory / "celerybeat-schedule")
+        )
+
+    def _niced(self) -> list[str]:
+        return ["nice", "-n", str(self.options.worker_nice)] if self.options.worker_nice else []
 
     def web_ready(self) -> bool:
         if not self.web.running():
