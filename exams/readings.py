@@ -7,6 +7,11 @@ user alone instead of reading the attempt, its question and the version again. T
 server only ever interprets symbols it declared itself. A reading that is missing, tampered with or not this
 learner's (a page opened before this existed, another learner's address) is simply not used: the preview
 then reads the database, which answers 404 for anyone else's question.
+
+A reading is the question as the page that carries it shows it. A page left open while the question changed
+under it (practice's "new version" in another tab, a regrade after submission) previews with the symbols it
+shows until it is reloaded; after READING_MAX_AGE a reading is not used at all and the preview reads the
+database, which bounds how long such a page can differ from it.
 """
 
 from django.core import signing
@@ -14,6 +19,7 @@ from django.core import signing
 from exams.question_types import reading_of
 
 SALT = "exams.readings"
+READING_MAX_AGE = 3600  # seconds; longer on one question page and the preview reads the database instead
 
 
 def signed_reading(item) -> str:
@@ -29,7 +35,9 @@ def signed_reading(item) -> str:
 def verified_reading(token: str, learner_id, attempt_id, position: int) -> tuple[str, str] | None:
     """(kind, symbols JSON) from a token signed for this learner's question, or None."""
     try:
-        attempt, signed_position, learner, kind, symbols = signing.loads(token, salt=SALT)
+        attempt, signed_position, learner, kind, symbols = signing.loads(
+            token, salt=SALT, max_age=READING_MAX_AGE
+        )
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if (attempt, signed_position, learner) != (str(attempt_id), position, learner_id):

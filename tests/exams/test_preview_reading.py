@@ -2,8 +2,10 @@
 
 import html
 import re
+import time
 
 import pytest
+from django.core import signing
 
 from exams import readings
 
@@ -95,3 +97,19 @@ def test_choice_questions_get_no_reading(signed_in, make_question, make_exam, le
     address = preview_address(signed_in, choice_attempt, 1)
     assert "reading" not in address
     assert signed_in.post(address, {"answer": "x"}).json() == {"ok": False, "error": ""}
+
+
+def test_a_reading_older_than_its_age_limit_is_not_used(signed_in, attempt, monkeypatch):
+    position = position_of(attempt, "expression")
+    item = attempt.questions.get(position=position)
+    item.attempt = attempt
+    fresh = readings.signed_reading(item)
+    assert readings.verified_reading(fresh, attempt.learner_id, attempt.pk, position) is not None
+    signed_at = time.time() - readings.READING_MAX_AGE - 5
+    monkeypatch.setattr(signing.time, "time", lambda: signed_at)
+    stale = readings.signed_reading(item)
+    monkeypatch.undo()
+    assert readings.verified_reading(stale, attempt.learner_id, attempt.pk, position) is None
+    # The preview still answers, from the database.
+    reply = signed_in.post(f"{bare_address(attempt, position)}?reading={stale}", {"answer": "A' x"})
+    assert reply.json()["ok"] is True
