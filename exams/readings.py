@@ -14,15 +14,23 @@ shows until it is reloaded; after READING_MAX_AGE a reading is not used at all a
 database, which bounds how long such a page can differ from it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
 from django.core import signing
 
 from exams.question_types import reading_of
+
+if TYPE_CHECKING:
+    from exams.models import AttemptQuestion
 
 SALT = "exams.readings"
 READING_MAX_AGE = 3600  # seconds; longer on one question page and the preview reads the database instead
 
 
-def signed_reading(item) -> str:
+def signed_reading(item: AttemptQuestion) -> str:
     """The reading of an attempt's question (see AttemptQuestion.content), signed for its learner."""
     kind, symbols = reading_of(item.content)
     return signing.dumps(
@@ -32,7 +40,7 @@ def signed_reading(item) -> str:
     )
 
 
-def verified_reading(token: str, learner_id, attempt_id, position: int) -> tuple[str, str] | None:
+def verified_reading(token: str, learner_id: int, attempt_id: UUID, position: int) -> tuple[str, str] | None:
     """(kind, symbols JSON) from a token signed for this learner's question, or None."""
     try:
         attempt, signed_position, learner, kind, symbols = signing.loads(
