@@ -236,7 +236,7 @@ def deadline_report(learner_emails: list[str]) -> tuple[dict, Check | None]:
 
 def grading_latencies(learner_emails: list[str], result_seen: dict) -> tuple[list[float], list[float]]:
     """Seconds from submission to graded (by the learner's own submit), and from graded to the moment the
-    results page's poll first saw it."""
+    results page showing the result arrived (after the poll that saw it graded, or at once)."""
     from exams.models import Attempt
 
     graded = Attempt.objects.filter(

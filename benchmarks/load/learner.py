@@ -683,6 +683,9 @@ class Learner:
     async def wait_for_result(self, page: Page) -> Page | None:
         """The results page polls the status while the attempt is being graded, then reloads itself."""
         if not page.has('id="grading-progress"'):
+            # The result is on the screen now: the page has arrived, whether it was graded when first asked
+            # for or reloaded after a poll saw it graded.
+            self.recorder.result_seen.setdefault(self.attempt_id, time.time())
             return page
         status_url = _attr("data-status-url", page.text)
         delay = RESULT_FIRST_POLL
@@ -692,8 +695,8 @@ class Learner:
             if reply is not None and reply[0] == 200:
                 payload = json.loads(reply[1])
                 if payload.get("status") != "submitted":  # graded, or graded provisionally ("review")
-                    self.recorder.result_seen.setdefault(self.attempt_id, time.time())
-                    return await self.load_page(page.url)
+                    reloaded = await self.load_page(page.url)
+                    return await self.wait_for_result(reloaded) if reloaded is not None else None
                 delay = min(delay * 1.5, RESULT_MAX_POLL)
             else:
                 delay = min(delay * 2, RESULT_MAX_POLL)

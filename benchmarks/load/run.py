@@ -433,7 +433,7 @@ async def _run_exam(config: Config, stack: Stack, data, receiver: Receiver, repo
     emails = [a.email for a in learner_accounts]
     grading, shown = await asyncio.to_thread(checks.grading_latencies, emails, recorder.result_seen)
     _print_latency(report, "grading (submit → graded, from the database)", grading)
-    _print_latency(report, "result shown (graded → the results page's poll saw it)", shown)
+    _print_latency(report, "result shown (graded → the results page showing it arrived)", shown)
     verdicts = await asyncio.to_thread(checks.verdict_counts, emails)
     report.out(
         "Verdicts of graded answers: " + (", ".join(f"{v or 'none'} {n}" for v, n in verdicts) or "none")
