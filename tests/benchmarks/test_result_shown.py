@@ -1,6 +1,7 @@
-""" "Result shown" is when the results page showing the result has arrived (benchmarks/load/learner.py,
-`Learner.wait_for_result`): after the poll that saw the attempt graded, the reload must come back first; a
-page graded before it was asked for shows the result at once. Against a stub server, no stack."""
+"""The load test's "result shown" is when the results page showing the result has arrived
+(benchmarks/load/learner.py, `Learner.wait_for_result`): after the poll that saw the attempt graded, the
+reload must come back first; a page graded before it was asked for shows the result at once. Against a stub
+server, no stack."""
 
 import asyncio
 import json
