@@ -21,7 +21,7 @@ from config.api_errors import ATTEMPT_ERROR_STATUS
 from config.rows import fetch
 from config.times import iso
 from exams import readings
-from exams.models import Attempt, AttemptQuestion, Exam
+from exams.models import Attempt, AttemptQuestion
 from exams.models.attempts import SOLUTION_AFTER_WRONG_CHECKS, AttemptError, InvalidAnswer, NoSuchQuestion
 from exams.question_types import interpret_reading, reading_of
 
@@ -31,20 +31,22 @@ def journal_prefix(attempt):
     return f"dxam:{attempt.learner_id}:{attempt.pk}:"
 
 
-def _own_attempt(request, attempt_id):
+NOT_YOURS = "No such attempt in your attempts."
+
+
+def _own_attempt(request, attempt_id, related=()):
     """The signed-in learner's own attempt; 404 for anyone else's. Read by a precompiled statement: every
-    autosave, preview and status poll starts here (see config.rows)."""
-    attempt = fetch(Attempt, pk=attempt_id, learner=request.user.pk)
+    status poll and question page starts here (see config.rows)."""
+    attempt = fetch(Attempt, related=related, pk=attempt_id, learner=request.user.pk)
     if attempt is None:
-        raise Http404("No such attempt in your attempts.")
+        raise Http404(NOT_YOURS)
     return attempt
 
 
 def _get_attempt(request, attempt_id):
-    """The learner's own attempt with its exam, finalized first if its time is up."""
-    attempt = _own_attempt(request, attempt_id)
+    """The learner's own attempt with its exam (one statement), finalized first if its time is up."""
+    attempt = _own_attempt(request, attempt_id, related=("exam",))
     attempt.finalize_if_expired(by=Attempt.FinalizedBy.ACCESS)
-    attempt.exam = fetch(Exam, pk=attempt.exam_id)
     return attempt
 
 
@@ -64,7 +66,9 @@ def _refused(request, attempt, error, wants_json=False, position=None):
     """The pages' one answer to a refusal of the attempt rules: a missing question is a 404; anything else
     is said on the attempt's page (or, to the page's script, as JSON with the error's stable code)."""
     if wants_json:
-        attempt.refresh_from_db()
+        # Read again, as the learner's (an autosave's attempt was not read before its lock): a refusal may
+        # have finalized it, and its timing says so.
+        attempt = _own_attempt(request, attempt.pk)
         body = {"saved": False, "code": error.code, "error": str(error), **_timing(attempt, timezone.now())}
         return JsonResponse(body, status=ATTEMPT_ERROR_STATUS.get(error.code, 409))
     if isinstance(error, NoSuchQuestion):
@@ -156,20 +160,25 @@ def _navigation(attempt, states):
 def save_answer(request, attempt_id, position):
     """Save one answer. JSON in (from the page's script) gives JSON out; a plain form post navigates.
 
-    Autosaves are most of the traffic: the attempt is read without its exam, and Attempt.save_answer
-    finalizes it under its row lock if its time is up."""
-    attempt = _own_attempt(request, attempt_id)
+    Autosaves are most of the traffic: the attempt is read once, without its exam, under the row lock of
+    Attempt.save_answer, which checks it is the learner's and finalizes it if its time is up."""
     wants_json = request.content_type == "application/json"
+    if wants_json:
+        attempt = Attempt(pk=attempt_id, learner_id=request.user.pk)
+    else:
+        attempt = _own_attempt(request, attempt_id)
     try:
         if wants_json:
             answer, saved_at = _json_answer(request.body)
         else:
             answer, saved_at = _submitted_answer(request, attempt.question_for_saving(position)), None
         saved = attempt.save_answer(position, answer, saved_at=saved_at)
+    except Attempt.DoesNotExist:
+        raise Http404(NOT_YOURS) from None
     except AttemptError as error:
         return _refused(request, attempt, error, wants_json)
     if wants_json:
-        timing = _timing(attempt, timezone.now())
+        timing = _timing(saved.attempt, timezone.now())
         return JsonResponse({"saved": saved.saved, "saved_at": iso(saved.response.saved_at), **timing})
     return redirect(_after_save_url(request, attempt, position))
 

@@ -36,7 +36,9 @@ SAVE_DELAY = 0.6
 PREVIEW_DELAY = 0.25
 MIN_RETRY, MAX_RETRY = 2.0, 30.0
 FINALIZE_POLL = 2.0
-RESULT_FIRST_POLL, RESULT_MAX_POLL = 0.5, 2.0  # attempt.js: × 1.5 after each poll (× 2 after a failure)
+# attempt.js: × 1.5 after each poll (× 2 after a failure), at most RESULT_PROMPT_POLL apart for the first
+# RESULT_PROMPT_FOR seconds of waiting, then at most RESULT_MAX_POLL apart.
+RESULT_FIRST_POLL, RESULT_PROMPT_POLL, RESULT_PROMPT_FOR, RESULT_MAX_POLL = 0.5, 1.0, 20.0, 5.0
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 # A burst is typed as one sleep only if the deadline is further than this past its end: `correct_clock` may
 # move the server clock (or the deadline) a little meanwhile.
@@ -688,18 +690,20 @@ class Learner:
             self.recorder.result_seen.setdefault(self.attempt_id, time.time())
             return page
         status_url = _attr("data-status-url", page.text)
+        waiting_since = time.monotonic()
         delay = RESULT_FIRST_POLL
         await asyncio.sleep(delay)
         while True:
             reply = await self.fetch("GET", status_url, accept="application/json")
+            factor = 2.0
             if reply is not None and reply[0] == 200:
                 payload = json.loads(reply[1])
                 if payload.get("status") != "submitted":  # graded, or graded provisionally ("review")
                     reloaded = await self.load_page(page.url)
                     return await self.wait_for_result(reloaded) if reloaded is not None else None
-                delay = min(delay * 1.5, RESULT_MAX_POLL)
-            else:
-                delay = min(delay * 2, RESULT_MAX_POLL)
+                factor = 1.5
+            prompt = time.monotonic() - waiting_since < RESULT_PROMPT_FOR
+            delay = min(delay * factor, RESULT_PROMPT_POLL if prompt else RESULT_MAX_POLL)
             await asyncio.sleep(delay)
 
 

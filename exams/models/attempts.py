@@ -118,10 +118,11 @@ class QuestionState:
 @dataclass(frozen=True)
 class SavedAnswer:
     """What a save did: `saved` is False when a newer answer (a later `saved_at`) was already stored, which
-    `response` then holds."""
+    `response` then holds. `attempt` is the attempt as read under its lock (its deadline and status)."""
 
     response: "Response"
     saved: bool
+    attempt: "Attempt"
 
 
 class ReviewError(Exception):
@@ -420,8 +421,11 @@ class Attempt(models.Model):
     # --- Answering ---------------------------------------------------------------------------------------
 
     def _locked(self):
-        """This attempt re-read under a row lock, so saves, submits and finalization never interleave."""
-        locked = fetch(Attempt, lock=True, pk=self.pk)
+        """This attempt re-read under a row lock, so saves, submits and finalization never interleave.
+
+        Read as its learner's: an autosave calls this on Attempt(pk=…, learner_id=the signed-in user), so
+        the one locked read is also the check that the attempt is theirs."""
+        locked = fetch(Attempt, lock=True, pk=self.pk, learner=self.learner_id)
         if locked is None:
             raise Attempt.DoesNotExist(f"Attempt {self.pk} no longer exists.")
         return locked
@@ -466,22 +470,22 @@ class Attempt(models.Model):
         answer = item.clean_answer(answer)
         # The attempt's row lock serializes saves, so a plain insert or update is safe (no savepoint for a
         # get_or_create race), and only what changes is written: autosaves are most of the traffic, so the
-        # response is read and written by precompiled statements (config.rows).
-        response = fetch(Response, attempt_question=item.pk)
+        # response is read (with the question, under the lock) and written by precompiled statements.
+        response = getattr(item, "response", None)
         if response is None:
             created = Response.objects.create(
                 attempt_question=item, answer=answer, saved_at=stamp, received_at=now
             )
-            return SavedAnswer(created, saved=True)
+            return SavedAnswer(created, saved=True, attempt=self)
         if stamp < response.saved_at:
-            return SavedAnswer(response, saved=False)
+            return SavedAnswer(response, saved=False, attempt=self)
         changed = ["answer", "saved_at", "received_at"]
         if answer != response.answer:
             response.forget_check()
             changed += Response.CHECK_FIELDS
         response.answer, response.saved_at, response.received_at = answer, stamp, now
         save_fields(response, changed)
-        return SavedAnswer(response, saved=True)
+        return SavedAnswer(response, saved=True, attempt=self)
 
     def set_flag(self, position, flagged, now=None):
         with transaction.atomic():
@@ -496,9 +500,9 @@ class Attempt(models.Model):
         raise TimeUp("The time limit has passed.")
 
     def question_for_saving(self, position):
-        """The question at `position`, without its version's content (saving an answer needs only the
-        options shown: see AttemptQuestion.is_choice)."""
-        item = fetch(AttemptQuestion, attempt=self.pk, position=position)
+        """The question at `position` with its response (None if unanswered), without its version's content
+        (saving an answer needs only the options shown: see AttemptQuestion.is_choice)."""
+        item = fetch(AttemptQuestion, related=("response",), attempt=self.pk, position=position)
         if item is None:
             raise NoSuchQuestion(f"This attempt has no question {position}.")
         item.attempt = self
@@ -513,15 +517,12 @@ class Attempt(models.Model):
         ]
 
     def question_at(self, position):
-        """The question at `position` with its version and response (None if unanswered), read by
-        precompiled statements (config.rows): every question page asks."""
-        item = fetch(AttemptQuestion, attempt=self.pk, position=position)
+        """The question at `position` with its version and response (None if unanswered), read by one
+        precompiled statement (config.rows): every question page asks."""
+        item = fetch(AttemptQuestion, related=("version", "response"), attempt=self.pk, position=position)
         if item is None:
             raise NoSuchQuestion(f"This attempt has no question {position}.")
         item.attempt = self
-        item.version = fetch(QuestionVersion, pk=item.version_id)
-        # Known to be None too, as select_related would record it: item.response must not query again.
-        AttemptQuestion.response.related.set_cached_value(item, fetch(Response, attempt_question=item.pk))
         return item
 
     # --- Finishing ---------------------------------------------------------------------------------------
@@ -863,10 +864,7 @@ class AttemptQuestion(models.Model):
         """The question at `position` of the learner's own attempt, with its version; None for anyone else's.
         Read by precompiled statements (config.rows): the live preview asks while the learner types."""
         attempt = fetch(Attempt, pk=attempt_id, learner=learner_id)
-        item = attempt and fetch(cls, attempt=attempt.pk, position=position)
-        if item is not None:
-            item.version = fetch(QuestionVersion, pk=item.version_id)
-        return item
+        return attempt and fetch(cls, related=("version",), attempt=attempt.pk, position=position)
 
     @cached_property
     def content(self):

@@ -437,15 +437,21 @@
   }
 
   // --- Results page: wait for grading --------------------------------------------------------------------
-  // Grading takes a fraction of a second: ask the cheap status endpoint soon, then less and less often
-  // (at most every 2 s, so the score shows within about 2 s of grading), and reload once it is done.
+  // Grading takes a fraction of a second: ask the cheap status endpoint soon, then at most a second apart
+  // while grading should be done (so the score shows within about a second of it), and reload once it is.
+  // If grading is held up (no worker), less and less often, at most every 5 s: a class waiting for a
+  // stopped worker must not hammer the site.
   var RESULT_FIRST_POLL_MS = 500;
-  var RESULT_MAX_POLL_MS = 2000;
+  var RESULT_PROMPT_POLL_MS = 1000;
+  var RESULT_PROMPT_FOR_MS = 20000;
+  var RESULT_MAX_POLL_MS = 5000;
   var progress = document.getElementById("grading-progress");
   if (progress) {
+    var waitingSince = Date.now();
     var pollDelay = RESULT_FIRST_POLL_MS;
     var pollAgain = function (factor) {
-      pollDelay = Math.min(pollDelay * factor, RESULT_MAX_POLL_MS);
+      var prompt = Date.now() - waitingSince < RESULT_PROMPT_FOR_MS;
+      pollDelay = Math.min(pollDelay * factor, prompt ? RESULT_PROMPT_POLL_MS : RESULT_MAX_POLL_MS);
       window.setTimeout(poll, pollDelay);
     };
     var poll = function () {

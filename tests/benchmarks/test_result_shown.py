@@ -55,6 +55,7 @@ def run(coroutine):
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
     monkeypatch.setattr(learner_module, "RESULT_FIRST_POLL", 0.01)
+    monkeypatch.setattr(learner_module, "RESULT_PROMPT_POLL", 0.02)
     monkeypatch.setattr(learner_module, "RESULT_MAX_POLL", 0.02)
 
 
@@ -78,3 +79,24 @@ def test_a_page_graded_before_it_was_asked_for_shows_the_result_at_once():
     assert page.text == GRADED_HTML
     assert before <= learner.recorder.result_seen[ATTEMPT] <= time.time()
     assert learner.page_arrived is None  # nothing was asked of the server
+
+
+def test_polls_are_prompt_while_grading_should_be_done_then_back_off(monkeypatch):
+    """As attempt.js: at most RESULT_PROMPT_POLL apart for RESULT_PROMPT_FOR seconds, then growing to
+    RESULT_MAX_POLL apart (a stopped worker must not bring a class's polls down on the site)."""
+    monkeypatch.setattr(learner_module, "RESULT_PROMPT_FOR", 0.1)
+    monkeypatch.setattr(learner_module, "RESULT_MAX_POLL", 0.12)
+    learner = StubResultsLearner(["submitted"] * 20 + ["graded"])
+    asked = []
+    answer = learner.fetch
+
+    async def timed(method, path, **options):
+        asked.append(time.monotonic())
+        return await answer(method, path, **options)
+
+    learner.fetch = timed
+    run(learner.wait_for_result(PENDING))
+
+    gaps = [later - earlier for earlier, later in zip(asked, asked[1:21], strict=False)]
+    assert max(gaps[:3]) < 0.06  # prompt: 0.02 s apart, with slack for a busy machine
+    assert all(0.1 < gap < 0.3 for gap in gaps[-3:])  # backed off to the slower cap

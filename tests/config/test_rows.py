@@ -130,3 +130,46 @@ def test_save_fields_on_a_row_that_is_gone_is_an_error_as_with_save(attempt):
     response.answer = "y"
     with pytest.raises(DatabaseError, match="gone"):
         save_fields(response, ["answer"])
+
+
+def test_related_rows_come_in_the_same_statement_cached_as_select_related_caches_them(attempt):
+    item = attempt.questions.get(position=2)
+    now = timezone.now()
+    Response.objects.create(attempt_question=item, answer="b", saved_at=now, received_at=now)
+    fetch(AttemptQuestion, related=("version", "response"), pk=item.pk)
+    with CaptureQueriesContext(connection) as captured:
+        read = fetch(AttemptQuestion, related=("version", "response"), pk=item.pk)
+        orm = AttemptQuestion.objects.select_related("version", "response").get(pk=item.pk)
+        assert fields_of(read) == fields_of(orm)
+        assert fields_of(read.version) == fields_of(orm.version)
+        assert fields_of(read.response) == fields_of(orm.response)
+        assert read.response.attempt_question is read  # both ways, as select_related
+    assert len(captured.captured_queries) == 2 and "JOIN" in captured.captured_queries[0]["sql"]
+
+
+def test_a_missing_one_to_one_row_is_cached_as_missing(attempt):
+    item = attempt.questions.get(position=1)
+    read = fetch(AttemptQuestion, related=("response",), pk=item.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert getattr(read, "response", None) is None
+    assert captured.captured_queries == []
+
+
+def test_a_null_foreign_key_loses_no_row_and_reads_as_none(attempt, author):
+    from analytics.models import Regrade
+
+    question = attempt.questions.get(position=1).question
+    unowned = Regrade.objects.create(question=question, reason="key fix", created_at=timezone.now())
+    owned = Regrade.objects.create(
+        question=question, reason="key fix", requested_by=author, created_at=timezone.now()
+    )
+    assert fetch(Regrade, related=("requested_by",), pk=unowned.pk).requested_by is None
+    assert fetch(Regrade, related=("requested_by",), pk=owned.pk).requested_by == author
+    assert fetch(Attempt, related=("exam",), pk=attempt.pk).exam == attempt.exam
+
+
+def test_joins_it_cannot_make_are_refused(attempt):
+    with pytest.raises(ValueError, match="locks one table"):
+        fetch(Attempt, lock=True, related=("exam",), pk=attempt.pk)
+    with pytest.raises(ValueError, match="not exams.Attempt.seed"):
+        fetch(Attempt, related=("seed",), pk=attempt.pk)

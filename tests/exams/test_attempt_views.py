@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from config.times import iso
-from exams.models import Attempt, Exam
+from exams.models import Attempt, Exam, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,20 @@ def test_another_learners_attempt_is_not_found(client, author, attempt):
         assert client.get(f"/attempts/{attempt.pk}/{path}").status_code == 404, path
     assert save(client, attempt, 1, "42").status_code == 404
     assert client.post(f"/attempts/{attempt.pk}/questions/1/preview", {"answer": "x"}).status_code == 404
+
+
+def test_a_save_to_another_learners_attempt_is_not_found_whatever_it_sends(client, author, attempt):
+    """The autosave reads the attempt only under its lock: a refusal must not answer with the timing of an
+    attempt that is not the learner's, nor store anything."""
+    client.force_login(author)
+    url = f"/attempts/{attempt.pk}/questions/1/answer"
+    for body in ('{"answer": "42"}', "not json", '{"answer": "42", "saved_at": "yesterday"}', "[]"):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 404, body
+        assert str(attempt.pk) not in response.content.decode() and b"deadline" not in response.content
+    assert save(client, attempt, 999, "42").status_code == 404
+    assert client.post(url, {"answer": "42"}).status_code == 404
+    assert not Response.objects.filter(attempt_question__attempt=attempt).exists()
 
 
 def test_a_json_save_answers_with_the_server_time_and_deadline(client, learner, attempt):

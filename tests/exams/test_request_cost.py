@@ -62,21 +62,21 @@ def test_starting_an_exam(signed_in, exam, django_assert_num_queries):
 
 def test_a_question_page(signed_in, attempt, django_assert_num_queries):
     url = f"/attempts/{attempt.pk}/questions/1/"
-    # user, attempt, exam, this question, its version, its response (precompiled statements: see
+    # user, attempt with its exam, this question with its version and response (precompiled joins: see
     # config.rows), every question's state (for the navigation), when it was first seen (once)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert signed_in.get(url).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         assert signed_in.get(url).status_code == 200
 
 
 def test_an_autosave_writes_one_row(signed_in, attempt, django_assert_num_queries):
     position = position_of(attempt, "expression")
-    # user, attempt, [savepoint] the attempt locked, the question, its response, insert [release]
-    with django_assert_num_queries(8):
+    # user, [savepoint] the learner's attempt locked, the question with its response, insert [release]
+    with django_assert_num_queries(6):
         assert autosave(signed_in, attempt, position, "2 A x").json()["saved"] is True
     # A later save of the same answer updates the row in place.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert autosave(signed_in, attempt, position, "(A + A^T) x").json()["saved"] is True
     assert attempt.questions.get(position=position).response.answer == "(A + A^T) x"
 
@@ -84,23 +84,23 @@ def test_an_autosave_writes_one_row(signed_in, attempt, django_assert_num_querie
 def test_a_choice_autosave_needs_no_question_content(signed_in, attempt, django_assert_num_queries):
     item = next(item for item in attempt.questions.all() if item.is_choice)
     chosen = [item.view["options"][0]["id"]]
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert autosave(signed_in, attempt, item.position, chosen).json()["saved"] is True
 
 
 def test_save_and_next(signed_in, attempt, django_assert_num_queries):
     position = position_of(attempt, "numeric")
     url = f"/attempts/{attempt.pk}/questions/{position}/answer"
-    # as the autosave, and the question once more to read the form's fields
-    with django_assert_num_queries(9):
+    # as the autosave, and the attempt and the question once more to read the form's fields
+    with django_assert_num_queries(8):
         response = signed_in.post(url, {"answer": "2", "go": "1"})
     assert response.status_code == 302
 
 
 def test_a_preview(signed_in, attempt, django_assert_num_queries):
     url = f"/attempts/{attempt.pk}/questions/{position_of(attempt, 'expression')}/preview"
-    # user, the learner's attempt, its question, the question's version
-    with django_assert_num_queries(4):
+    # without a signed reading: user, the learner's attempt, its question with the question's version
+    with django_assert_num_queries(3):
         payload = signed_in.post(url, {"answer": "A' x"}).json()
     assert payload["ok"] is True
 
