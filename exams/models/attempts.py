@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 MAX_ANSWER_LENGTH = 2000
 # Practice: after this many wrong checks of one version the worked solution opens by itself.
 SOLUTION_AFTER_WRONG_CHECKS = 3
+# Practice: how many times "new version" draws a variant before settling for one whose content is the same.
+NEW_VERSION_DRAWS = 20
 # Opaque option ids: 6 random bytes, 8 URL-safe characters; unique within a question of an attempt.
 OPTION_ID_BYTES = 6
 REVIEW_MESSAGE = "This answer could not be checked automatically; a person will review it before it counts."
@@ -1050,9 +1052,15 @@ class AttemptQuestion(models.Model):
         if not self.has_variants:
             raise AttemptError("This question has no other versions to draw.")
         rng = np.random.default_rng()
-        self.variant_seed = int(rng.integers(2**31))
-        for name in ("content", "options", "view"):
-            self.__dict__.pop(name, None)
+        # A learner who asks for new numbers and gets the same ones thinks the button is broken: draw again
+        # (a few times: a question may have only a handful of variants) until the content differs.
+        current = self.content
+        for _ in range(NEW_VERSION_DRAWS):
+            self.variant_seed = int(rng.integers(2**31))
+            for name in ("content", "options", "view"):
+                self.__dict__.pop(name, None)
+            if self.content != current:
+                break
         self.shown_options = shuffled_options(self.content, rng) if self.is_choice else []
         self.hints_shown, self.solution_shown, self.wrong_checks = 0, False, 0
         self.new_versions += 1

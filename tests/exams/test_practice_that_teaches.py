@@ -54,13 +54,24 @@ def test_a_new_version_draws_fresh_numbers_and_starts_the_question_afresh(drill_
     old_stem = drill_item.view["stem"]
     drill_item.draw_new_version()
     drill_item.refresh_from_db()
-    assert drill_item.view["stem"] != old_stem  # 399 values to draw from: a repeat would be one in 399
+    assert drill_item.view["stem"] != old_stem
     assert (drill_item.hints_shown, drill_item.solution_shown, drill_item.wrong_checks) == (0, False, 0)
     assert not Response.objects.filter(attempt_question=drill_item).exists()
     # What the learner did with the earlier version stays recorded.
     assert (drill_item.tries, drill_item.hints_used, drill_item.solution_seen, drill_item.new_versions) == (
         1, 1, True, 1,
     )  # fmt: skip
+
+
+def test_a_new_version_has_new_numbers_even_when_there_are_only_two(make_question, make_exam, learner):
+    make_question("numeric", stem="What is ${{a}} + 1$?", answer="{{b}}",
+                  parameters={"a": {"int": [1, 2]}, "b": {"expr": "a + 1"}})  # fmt: skip
+    item = make_exam("pair", mode="practice").start_attempt(learner).questions.get(position=1)
+    stems = [item.view["stem"]]
+    for _ in range(10):
+        item.draw_new_version()
+        stems.append(item.view["stem"])
+    assert all(earlier != later for earlier, later in zip(stems, stems[1:], strict=False))
 
 
 @pytest.mark.parametrize("action", ["reveal_hint", "reveal_solution", "draw_new_version"])
