@@ -79,7 +79,14 @@ def _refused(request, attempt, error, wants_json=False, position=None):
     return redirect("attempt_resume", attempt.pk)
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _submitted_answer(request, item):
+    """The answer the question's form sent. A request that is not a form, or a form without the answer's
+    field, is refused: read as an empty answer, it would overwrite the one saved."""
+    if request.content_type not in FORM_TYPES or not (item.is_choice or "answer" in request.POST):
+        raise InvalidAnswer("The answer could not be read.", {"answer": ["Send the question's form."]})
     if item.is_choice:
         return request.POST.getlist("option")
     return request.POST.get("answer", "")

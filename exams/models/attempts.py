@@ -432,15 +432,16 @@ class Attempt(models.Model):
             raise Attempt.DoesNotExist(f"Attempt {self.pk} no longer exists.")
         return locked
 
-    def _assert_open(self, now=None):
-        """Refuse a change to a closed attempt (or, given `now`, one whose time is up)."""
+    def _assert_open(self, now=None, refused="this change was not made"):
+        """Refuse a change to a closed attempt (or, given `now`, one whose time is up); `refused` says what
+        the learner's request did not do ("this answer was not saved")."""
         if self.status == self.Status.OPEN and not (now is not None and self.is_expired(now)):
             return
         if self.status == self.Status.OPEN:
             raise TimeUp("The time limit has passed.")
         if self.finalized_by in ("", self.FinalizedBy.LEARNER):
             raise AttemptClosed("This attempt has been submitted, so its answers can no longer change.")
-        raise TimeUp("The time limit has passed, so this answer was not saved.")
+        raise TimeUp(f"The time limit has passed, so {refused}.")
 
     def save_answer(self, position, answer, saved_at=None, now=None) -> SavedAnswer:
         """Store the learner's answer to one question; idempotent, and the latest stamp wins.
@@ -459,7 +460,7 @@ class Attempt(models.Model):
         raise TimeUp("The time limit has passed, so this answer was not saved.")
 
     def _store_answer(self, position, answer, saved_at, now) -> SavedAnswer:
-        self._assert_open()
+        self._assert_open(refused="this answer was not saved")
         # The page stamps saves with its estimate of server time: allow it the grace period's slack.
         if saved_at is not None and saved_at < self.started_at - self.grace():
             raise InvalidAnswer(
@@ -493,7 +494,7 @@ class Attempt(models.Model):
         with transaction.atomic():
             attempt = self._locked()
             if not attempt._finalize_locked_if_expired(now or timezone.now(), by=self.FinalizedBy.ACCESS):
-                attempt._assert_open()
+                attempt._assert_open(refused="the flag was not changed")
                 if not AttemptQuestion.objects.filter(attempt=attempt, position=position).update(
                     flagged=flagged
                 ):

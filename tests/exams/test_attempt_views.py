@@ -91,6 +91,24 @@ def test_a_save_to_another_learners_attempt_is_not_found_whatever_it_sends(clien
     assert not Response.objects.filter(attempt_question__attempt=attempt).exists()
 
 
+def test_a_post_that_is_not_the_questions_form_overwrites_nothing(client, learner, attempt):
+    """Only JSON and the question's form are read: anything else would be read as an empty answer."""
+    client.force_login(learner)
+    position = position_of(attempt, "numeric")
+    assert save(client, attempt, position, "42").status_code == 200
+    url = f"/attempts/{attempt.pk}/questions/{position}/answer"
+    for response in (
+        client.post(url, "answer=7", content_type="text/plain"),
+        client.post(url, b"answer=7", content_type="application/octet-stream"),
+        client.post(url, {"go": "1"}),  # a form without the answer's field
+    ):
+        assert response.status_code == 302
+        assert "could not be read" in str(list(response.wsgi_request._messages))
+    assert attempt.questions.get(position=position).response.answer == "42"
+    client.post(url, {"answer": "43"})
+    assert attempt.questions.get(position=position).response.answer == "43"
+
+
 def test_a_json_save_answers_with_the_server_time_and_deadline(client, learner, attempt):
     client.force_login(learner)
     response = save(client, attempt, position_of(attempt, "numeric"), "42")
@@ -108,6 +126,19 @@ def test_a_late_save_is_refused_with_a_clear_message(client, learner, attempt, s
     assert response.status_code == 409
     assert response.json()["code"] == "time_up"
     assert response.json()["error"] == "The time limit has passed, so this answer was not saved."
+
+
+def test_a_flag_after_the_time_ran_out_says_the_flag_was_not_changed(client, learner, attempt):
+    client.force_login(learner)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    attempt.refresh_from_db()
+    attempt.finalize_if_expired()
+    response = client.post(
+        f"/attempts/{attempt.pk}/questions/1/flag", {"flagged": "1"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["error"] == "The time limit has passed, so the flag was not changed."
+    assert not attempt.questions.filter(flagged=True).exists()
 
 
 def test_a_save_stamped_before_the_deadline_arriving_in_the_grace_period_is_kept(client, learner, attempt):
